@@ -1,0 +1,1 @@
+"""Tresen: customer service for online shops."""

@@ -1,0 +1,114 @@
+"""The `tresen` command: one entry point for running, setting up and operating Tresen."""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+
+DEFAULT_DATA_DIR = "./tresen-data"
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        default=None,
+        help=f"where Tresen keeps its data (env TRESEN_DATA_DIR, default {DEFAULT_DATA_DIR})",
+    )
+    parser = argparse.ArgumentParser(prog="tresen", parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, text in (("demo", "start with a demo shop"), ("run", "start Tresen")):
+        serve = sub.add_parser(name, parents=[common], help=text)
+        serve.add_argument("--host", default="127.0.0.1")
+        serve.add_argument("--port", type=int, default=8000)
+        serve.add_argument("--workers", type=int, default=1, help="web processes")
+        serve.add_argument("--no-worker", action="store_true", help="run no task worker")
+    sub.add_parser("worker", parents=[common], help="run a task worker")
+    sub.add_parser("migrate", parents=[common], help="create or update the database")
+    agent = sub.add_parser("createagent", parents=[common], help="create an agent")
+    agent.add_argument("--email", required=True)
+    agent.add_argument("--password", required=True)
+    agent.add_argument("--role", default="agent", choices=["admin", "lead", "agent"])
+    agent.add_argument("--name", default="")
+    token = sub.add_parser("token", parents=[common], help="API tokens")
+    token_sub = token.add_subparsers(dest="action", required=True)
+    create = token_sub.add_parser("create", parents=[common], help="print a new API token")
+    create.add_argument("--email", required=True)
+    manage = sub.add_parser("manage", parents=[common], help="any Django management command")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _setup(data_dir: str | None) -> None:
+    os.environ["TRESEN_DATA_DIR"] = os.path.abspath(
+        data_dir or os.environ.get("TRESEN_DATA_DIR") or DEFAULT_DATA_DIR
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tresen.settings")
+    import django
+
+    django.setup()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _setup(args.data_dir)
+    from django.core.management import call_command
+
+    if args.command == "migrate":
+        call_command("migrate", interactive=False)
+    elif args.command == "worker":
+        call_command("taskworker")
+    elif args.command == "createagent":
+        call_command(
+            "createagent", email=args.email, password=args.password, role=args.role, name=args.name
+        )
+    elif args.command == "token":
+        call_command("token", "create", email=args.email)
+    elif args.command == "manage":
+        call_command(*args.args)
+    else:
+        return _serve(args, demo=args.command == "demo")
+    return 0
+
+
+def _serve(args, *, demo: bool) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if demo:
+        from tresen.demo.load import DEMO_LOGIN, load_demo
+
+        created = load_demo()
+        print("Demo shop loaded." if created else "Demo shop already loaded.")
+        print(f"Login: {DEMO_LOGIN[0]} / {DEMO_LOGIN[1]}")
+    print(
+        f"Tresen runs at http://{args.host}:{args.port}/  (data: {os.environ['TRESEN_DATA_DIR']})"
+    )
+    sys.stdout.flush()
+    worker = None
+    if not args.no_worker:
+        worker = subprocess.Popen([sys.executable, "-m", "tresen.cli", "worker"])
+    try:
+        import uvicorn
+
+        uvicorn.run(
+            "tresen.asgi:application",
+            host=args.host,
+            port=args.port,
+            workers=args.workers if args.workers > 1 else None,
+            log_level="warning",
+            lifespan="off",
+        )
+    finally:
+        if worker is not None:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

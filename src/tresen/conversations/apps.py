@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ConversationsConfig(AppConfig):
+    name = "tresen.conversations"
+    label = "conversations"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401

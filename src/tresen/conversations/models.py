@@ -1,0 +1,221 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelKind(models.TextChoices):
+    EMAIL = "email", _("Email")
+    CHAT = "chat", _("Live chat")
+    CONTACT_FORM = "contact_form", _("Contact form")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    MESSENGER = "messenger", _("Messenger")
+    INSTAGRAM = "instagram", _("Instagram")
+    TELEGRAM = "telegram", _("Telegram")
+    PHONE = "phone", _("Phone")
+    API = "api", _("API")
+
+
+class Inbox(models.Model):
+    """Shared settings of one entry point; channel specifics live in the channel's own model."""
+
+    name = models.CharField(_("name"), max_length=100)
+    channel = models.CharField(_("channel"), max_length=20, choices=ChannelKind.choices)
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="inboxes"
+    )
+    calendar = models.ForeignKey(
+        "core.Calendar", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "inboxes"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    PENDING = "pending", _("Pending")
+    ON_HOLD = "on_hold", _("On hold")
+    SOLVED = "solved", _("Solved")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+
+class Conversation(models.Model):
+    inbox = models.ForeignKey(Inbox, on_delete=models.PROTECT, related_name="conversations")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="conversations"
+    )
+    identity = models.ForeignKey(
+        "customers.Identity", null=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    preview = models.CharField(max_length=160, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_conversations",
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    topic = models.CharField(_("topic"), max_length=40, blank=True)
+    language = models.CharField(_("language"), max_length=5, blank=True)
+    urgent = models.BooleanField(default=False)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="conversations")
+    created_at = models.DateTimeField(db_index=True)
+    updated_at = models.DateTimeField()
+    last_message_at = models.DateTimeField()
+    # Set while the customer waits for us; cleared by our reply. Sorting by it is FIFO.
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    solved_at = models.DateTimeField(null=True, blank=True)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followups"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "waiting_since"], name="conv_status_waiting"),
+            models.Index(fields=["status", "-last_message_at"], name="conv_status_recent"),
+            models.Index(fields=["assignee", "status", "-last_message_at"], name="conv_assignee"),
+            models.Index(fields=["-last_message_at"], name="conv_recent"),
+            models.Index(fields=["identity", "inbox", "status"], name="conv_threading"),
+            models.Index(fields=["customer", "-last_message_at"], name="conv_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", _("Inbound")
+    OUTBOUND = "out", _("Outbound")
+
+
+class DeliveryStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    INTERNAL = "internal", _("Internal")
+
+
+class Message(models.Model):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    inbox = models.ForeignKey(Inbox, on_delete=models.PROTECT, related_name="+")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    is_note = models.BooleanField(default=False)
+    author_kind = models.CharField(max_length=10)
+    author_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_identity = models.ForeignKey(
+        "customers.Identity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    external_id = models.CharField(max_length=300, null=True, blank=True)
+    delivery_status = models.CharField(max_length=10, choices=DeliveryStatus.choices)
+    delivery_error = models.TextField(blank=True)
+    delivery_attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # A provider's id may arrive twice; the message may not exist twice.
+            models.UniqueConstraint(fields=["inbox", "external_id"], name="message_external_unique")
+        ]
+        indexes = [models.Index(fields=["conversation", "created_at"], name="msg_conversation")]
+
+    def __str__(self) -> str:
+        return f"{self.direction} #{self.pk}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"{instance.created_at:%Y/%m}/{instance.message_id}/{filename}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=300, blank=True)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    # Refused files are recorded with the reason, never dropped silently.
+    rejected_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+
+class TimelineEvent(models.Model):
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="timeline_events"
+    )
+    kind = models.CharField(max_length=40)
+    actor_kind = models.CharField(max_length=10)
+    actor_id = models.BigIntegerField(null=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["conversation", "created_at"], name="timeline_conv")]
+
+
+class CannedResponse(models.Model):
+    title = models.CharField(_("title"), max_length=120)
+    shortcut = models.SlugField(_("shortcut"), max_length=40, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="de")
+    text = models.TextField(_("text"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title

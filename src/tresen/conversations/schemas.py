@@ -1,0 +1,100 @@
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AgentRef(Schema):
+    id: int
+    name: str
+    email: str
+
+
+class CustomerRef(Schema):
+    id: int
+    name: str
+
+
+class ConversationOut(Schema):
+    id: int
+    subject: str
+    preview: str
+    status: str
+    priority: int
+    channel: str
+    inbox_id: int
+    customer: CustomerRef
+    assignee: AgentRef | None
+    team_id: int | None
+    topic: str
+    language: str
+    urgent: bool
+    tags: list[str]
+    created_at: datetime
+    last_message_at: datetime
+    waiting_since: datetime | None
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    rejected_reason: str
+
+
+class MessageOut(Schema):
+    id: int
+    direction: str
+    is_note: bool
+    author_kind: str
+    author_name: str
+    subject: str
+    text: str
+    html: str
+    external_id: str | None
+    delivery_status: str
+    delivery_error: str
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+
+class ConversationDetailOut(ConversationOut):
+    messages: list[MessageOut]
+
+
+class ConversationPage(Schema):
+    items: list[ConversationOut]
+    offset: int
+    limit: int
+    has_more: bool
+    next_offset: int | None
+
+
+class TextIn(Strict):
+    text: str = Field(..., min_length=1, max_length=200_000)
+
+
+class ReplyIn(TextIn):
+    status: str | None = Field(None, description="status to set with the reply, e.g. pending")
+
+
+class StatusIn(Strict):
+    status: str = Field(..., examples=["pending"])
+
+
+class PriorityIn(Strict):
+    priority: int = Field(..., ge=1, le=4)
+
+
+class AssignmentIn(Strict):
+    agent_id: int | None = None
+    team_id: int | None = None
+
+
+class TagIn(Strict):
+    name: str = Field(..., min_length=1, max_length=50)

@@ -1,0 +1,147 @@
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from tresen.customers.models import Identity
+
+from .models import OPEN_STATUSES, Conversation, Message, TimelineEvent
+
+VIEWS = ("mine", "unassigned", "all")
+SORTS = ("waiting", "recent", "oldest", "priority")
+
+
+@dataclass(frozen=True)
+class ConversationFilter:
+    view: str = "all"
+    status: str = ""  # "" means every open status; "any" means all statuses
+    channel: str = ""
+    topic: str = ""
+    language: str = ""
+    team_id: int | None = None
+    tag: str = ""
+    inbox_id: int | None = None
+    customer_id: int | None = None
+    assignee_id: int | None = None
+    query: str = ""
+    sort: str = "waiting"
+
+
+def conversations(*, filters: ConversationFilter, agent=None) -> QuerySet[Conversation]:
+    """The list query: a fixed number of queries per page whatever the data size."""
+    qs = Conversation.objects.select_related("customer", "assignee", "team", "inbox")
+    qs = qs.prefetch_related("tags")
+    if filters.view == "mine" and agent is not None:
+        qs = qs.filter(assignee=agent)
+    elif filters.view == "unassigned":
+        qs = qs.filter(assignee__isnull=True)
+    if filters.status == "any":
+        pass
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
+    else:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if filters.channel:
+        qs = qs.filter(inbox__channel=filters.channel)
+    if filters.inbox_id:
+        qs = qs.filter(inbox_id=filters.inbox_id)
+    if filters.topic:
+        qs = qs.filter(topic=filters.topic)
+    if filters.language:
+        qs = qs.filter(language=filters.language)
+    if filters.team_id:
+        qs = qs.filter(team_id=filters.team_id)
+    if filters.assignee_id:
+        qs = qs.filter(assignee_id=filters.assignee_id)
+    if filters.customer_id:
+        qs = qs.filter(customer_id=filters.customer_id)
+    if filters.tag:
+        qs = qs.filter(tags__name=filters.tag.lower())
+    if filters.query:
+        qs = qs.filter(_search(filters.query))
+    return qs.order_by(*_ordering(filters.sort))
+
+
+def _ordering(sort: str) -> tuple[str, ...]:
+    if sort == "recent":
+        return ("-last_message_at", "-id")
+    if sort == "oldest":
+        return ("created_at", "id")
+    if sort == "priority":
+        return ("-priority", "waiting_since", "id")
+    # Longest-waiting first; conversations nobody waits on go last.
+    return ("waiting_since", "-last_message_at", "id")
+
+
+def _search(query: str) -> Q:
+    query = query.strip()
+    condition = (
+        Q(subject__icontains=query)
+        | Q(preview__icontains=query)
+        | Q(customer__name__icontains=query)
+        | Exists(
+            Identity.objects.filter(customer=OuterRef("customer"), value__icontains=query.lower())
+        )
+        | Exists(Message.objects.filter(conversation=OuterRef("pk"), text__icontains=query))
+    )
+    if query.lstrip("#").isdigit():
+        condition |= Q(pk=int(query.lstrip("#")))
+    return condition
+
+
+def page(qs: QuerySet, *, offset: int, limit: int) -> tuple[list, bool]:
+    """One query, no COUNT: counting 100,000 rows on every page view costs more than it tells."""
+    rows = list(qs[offset : offset + limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def conversation_detail(conversation_id: int) -> Conversation:
+    return (
+        Conversation.objects.select_related("customer", "assignee", "team", "inbox", "identity")
+        .prefetch_related("tags")
+        .get(pk=conversation_id)
+    )
+
+
+def timeline(conversation: Conversation) -> list:
+    """Messages, notes and events in the order they happened."""
+    messages = (
+        Message.objects.filter(conversation=conversation)
+        .select_related("author_agent", "author_identity")
+        .prefetch_related(Prefetch("attachments"))
+    )
+    events = TimelineEvent.objects.filter(conversation=conversation)
+    items = [("message", m.created_at, m.pk, m) for m in messages]
+    items += [("event", e.created_at, e.pk, e) for e in events]
+    items.sort(key=lambda item: (item[1], item[0] == "message", item[2]))
+    return [(kind, obj) for kind, _, _, obj in items]
+
+
+def messages(conversation: Conversation) -> QuerySet[Message]:
+    return (
+        Message.objects.filter(conversation=conversation)
+        .select_related("author_agent", "author_identity")
+        .prefetch_related("attachments")
+    )
+
+
+def customer_conversations(customer_id: int, *, exclude_id: int | None = None, limit: int = 20):
+    qs = Conversation.objects.filter(customer_id=customer_id).select_related("inbox")
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    return list(qs.order_by("-last_message_at")[:limit])
+
+
+def status_counts(agent) -> dict[str, int]:
+    """Badge numbers for the sidebar: open work by view."""
+    open_qs = Conversation.objects.filter(status__in=OPEN_STATUSES)
+    return {
+        "mine": open_qs.filter(assignee=agent).count(),
+        "unassigned": open_qs.filter(assignee__isnull=True).count(),
+        "all": open_qs.count(),
+    }
+
+
+def message_for_delivery(message_id: int) -> Message:
+    return Message.objects.select_related("inbox", "conversation", "author_agent").get(
+        pk=message_id
+    )

@@ -1,0 +1,417 @@
+"""The only writer of conversations and messages. Every function names its actor."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from tresen.core import clock
+from tresen.core.actors import Actor
+from tresen.core.events import publish_on_commit
+from tresen.customers.services import resolve_identity
+from tresen.lib.html import sanitize, to_text
+from tresen.lib.text import one_line
+
+from .models import (
+    OPEN_STATUSES,
+    Attachment,
+    Conversation,
+    DeliveryStatus,
+    Direction,
+    Inbox,
+    Message,
+    Priority,
+    Status,
+    Tag,
+    TimelineEvent,
+)
+from .types import InboundAttachment, InboundMessage
+
+MAX_TEXT_CHARS = 200_000
+
+
+def _record(conversation: Conversation, kind: str, actor: Actor, at: datetime, **data) -> None:
+    TimelineEvent.objects.create(
+        conversation=conversation,
+        kind=kind,
+        actor_kind=actor.kind,
+        actor_id=actor.id,
+        actor_label=actor.label,
+        data=data,
+        created_at=at,
+    )
+
+
+def _body(text: str, html: str) -> tuple[str, str]:
+    html = sanitize(html) if html else ""
+    text = (text or "").strip() or to_text(html)
+    if not text:
+        raise ValidationError("the message has no text")
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValidationError(f"the message is longer than {MAX_TEXT_CHARS} characters")
+    return text, html
+
+
+def receive_message(*, inbound: InboundMessage, actor: Actor | None = None) -> tuple[Message, bool]:
+    """Threads an inbound message into a conversation; (message, created)."""
+    text, html = _body(inbound.text, inbound.html)
+    try:
+        with transaction.atomic():
+            return _receive(inbound, text, html, actor), True
+    except _Duplicate as duplicate:
+        return duplicate.message, False
+    except IntegrityError:
+        # A concurrent delivery of the same provider id won the race.
+        if inbound.external_id:
+            existing = Message.objects.filter(
+                inbox_id=inbound.inbox_id, external_id=inbound.external_id
+            ).first()
+            if existing is not None:
+                return existing, False
+        raise
+
+
+def _receive(inbound: InboundMessage, text: str, html: str, actor: Actor | None) -> Message:
+    if inbound.external_id:
+        existing = Message.objects.filter(
+            inbox_id=inbound.inbox_id, external_id=inbound.external_id
+        ).first()
+        if existing is not None:
+            raise _Duplicate(existing)
+    inbox = Inbox.objects.get(pk=inbound.inbox_id)
+    identity = resolve_identity(
+        kind=inbound.identity_kind,
+        value=inbound.identity_value,
+        name=inbound.name,
+        actor=actor or Actor.customer(None),
+    )
+    actor = actor or Actor.customer(identity.customer_id, identity.customer.name)
+    now = clock.now()
+    conversation = _thread(inbox, identity, inbound)
+    preview = one_line(text, 160)
+    if conversation is None:
+        conversation = Conversation.objects.create(
+            inbox=inbox,
+            customer_id=identity.customer_id,
+            identity=identity,
+            subject=(inbound.subject or one_line(text, 80))[:300],
+            preview=preview,
+            team_id=inbox.team_id,
+            created_at=now,
+            updated_at=now,
+            last_message_at=now,
+            waiting_since=now,
+        )
+        _record(conversation, "created", actor, now, channel=inbox.channel)
+        publish_on_commit("conversation.created", actor=actor, conversation_id=conversation.pk)
+    else:
+        changes = {"last_message_at": now, "updated_at": now, "preview": preview}
+        if conversation.waiting_since is None:
+            changes["waiting_since"] = now
+        if conversation.status in (Status.PENDING, Status.ON_HOLD):
+            changes["status"] = Status.OPEN
+            _record(
+                conversation, "status_changed", actor, now, old=conversation.status, new=Status.OPEN
+            )
+        Conversation.objects.filter(pk=conversation.pk).update(**changes)
+    message = Message.objects.create(
+        conversation=conversation,
+        inbox=inbox,
+        direction=Direction.INBOUND,
+        author_kind="customer",
+        author_identity=identity,
+        subject=inbound.subject[:300],
+        text=text,
+        html=html,
+        external_id=inbound.external_id or None,
+        delivery_status=DeliveryStatus.RECEIVED,
+        created_at=inbound.received_at or now,
+    )
+    for item in inbound.attachments:
+        _attach(message, item, now)
+    publish_on_commit(
+        "message.created",
+        actor=actor,
+        conversation_id=conversation.pk,
+        message_id=message.pk,
+        direction=Direction.INBOUND,
+    )
+    return message
+
+
+class _Duplicate(IntegrityError):
+    def __init__(self, message: Message):
+        super().__init__("duplicate inbound message")
+        self.message = message
+
+
+def _thread(inbox: Inbox, identity, inbound: InboundMessage) -> Conversation | None:
+    if inbound.conversation_id:
+        hinted = Conversation.objects.filter(
+            pk=inbound.conversation_id, customer_id=identity.customer_id
+        ).first()
+        # A hint never appends a stranger's message to someone else's conversation.
+        if hinted is not None and hinted.status in OPEN_STATUSES:
+            return hinted
+    return (
+        Conversation.objects.filter(identity=identity, inbox=inbox, status__in=OPEN_STATUSES)
+        .order_by("-last_message_at")
+        .first()
+    )
+
+
+def _attach(message: Message, item: InboundAttachment, now: datetime) -> Attachment:
+    size = len(item.content)
+    reason = ""
+    if size > settings.ATTACHMENT_MAX_BYTES:
+        reason = f"larger than {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB"
+    elif not any(item.content_type.startswith(t) for t in settings.ATTACHMENT_ALLOWED_TYPES):
+        reason = f"content type {item.content_type} is not accepted"
+    attachment = Attachment(
+        message=message,
+        filename=item.filename[:255] or "attachment",
+        content_type=item.content_type[:100],
+        size=size,
+        rejected_reason=reason,
+        created_at=now,
+    )
+    if not reason:
+        attachment.file.save(item.filename[:100] or "attachment", ContentFile(item.content), False)
+    attachment.save()
+    return attachment
+
+
+def _touch(conversation: Conversation, now: datetime, **fields) -> None:
+    fields["updated_at"] = now
+    for name, value in fields.items():
+        setattr(conversation, name, value)
+    conversation.save(update_fields=list(fields))
+
+
+@transaction.atomic
+def send_reply(
+    *, conversation: Conversation, text: str, agent, actor: Actor, status: str | None = None
+) -> Message:
+    text, _ = _body(text, "")
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    now = clock.now()
+    message = Message.objects.create(
+        conversation=conversation,
+        inbox_id=conversation.inbox_id,
+        direction=Direction.OUTBOUND,
+        author_kind=actor.kind,
+        author_agent=agent,
+        text=text,
+        delivery_status=DeliveryStatus.QUEUED,
+        created_at=now,
+    )
+    fields = {"last_message_at": now, "waiting_since": None, "preview": one_line(text, 160)}
+    if conversation.first_response_at is None:
+        fields["first_response_at"] = now
+    _touch(conversation, now, **fields)
+    new_status = status or (Status.OPEN if conversation.status == Status.NEW else None)
+    if new_status and new_status != conversation.status:
+        _change_status(conversation, new_status, actor, now)
+    publish_on_commit(
+        "message.created",
+        actor=actor,
+        conversation_id=conversation.pk,
+        message_id=message.pk,
+        direction=Direction.OUTBOUND,
+    )
+    return message
+
+
+@transaction.atomic
+def add_note(*, conversation: Conversation, text: str, agent, actor: Actor) -> Message:
+    text, _ = _body(text, "")
+    now = clock.now()
+    message = Message.objects.create(
+        conversation=conversation,
+        inbox_id=conversation.inbox_id,
+        direction=Direction.OUTBOUND,
+        is_note=True,
+        author_kind=actor.kind,
+        author_agent=agent,
+        text=text,
+        delivery_status=DeliveryStatus.INTERNAL,
+        created_at=now,
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(updated_at=now)
+    publish_on_commit(
+        "note.created", actor=actor, conversation_id=conversation.pk, message_id=message.pk
+    )
+    return message
+
+
+@transaction.atomic
+def mark_delivery(*, message: Message, status: str, error: str = "", actor: Actor) -> Message:
+    """Channels report the outcome of sending; the timeline shows it."""
+    if status not in (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.QUEUED):
+        raise ValidationError(f"unknown delivery status {status!r}")
+    message = Message.objects.select_for_update().get(pk=message.pk)
+    message.delivery_status = status
+    message.delivery_error = error[:2000]
+    message.delivery_attempts += 1
+    if status == DeliveryStatus.SENT:
+        message.sent_at = clock.now()
+    message.save(
+        update_fields=["delivery_status", "delivery_error", "delivery_attempts", "sent_at"]
+    )
+    publish_on_commit(
+        f"message.{'sent' if status == DeliveryStatus.SENT else 'delivery_updated'}",
+        actor=actor,
+        conversation_id=message.conversation_id,
+        message_id=message.pk,
+        status=status,
+    )
+    return message
+
+
+def _change_status(conversation: Conversation, status: str, actor: Actor, now: datetime) -> None:
+    old = conversation.status
+    fields = {"status": status}
+    if status == Status.SOLVED:
+        fields["solved_at"] = now
+    elif status in OPEN_STATUSES:
+        fields["solved_at"] = None
+    _touch(conversation, now, **fields)
+    _record(conversation, "status_changed", actor, now, old=old, new=status)
+    publish_on_commit(
+        "conversation.status_changed",
+        actor=actor,
+        conversation_id=conversation.pk,
+        old=old,
+        new=status,
+    )
+
+
+@transaction.atomic
+def set_status(*, conversation: Conversation, status: str, actor: Actor) -> Conversation:
+    if status not in Status.values:
+        raise ValidationError(f"unknown status {status!r}; use one of {', '.join(Status.values)}")
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.status != status:
+        _change_status(conversation, status, actor, clock.now())
+    return conversation
+
+
+@transaction.atomic
+def set_priority(*, conversation: Conversation, priority: int, actor: Actor) -> Conversation:
+    if priority not in Priority.values:
+        raise ValidationError(f"unknown priority {priority!r}")
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.priority != priority:
+        now = clock.now()
+        old = conversation.priority
+        _touch(conversation, now, priority=priority)
+        _record(conversation, "priority_changed", actor, now, old=old, new=priority)
+        publish_on_commit(
+            "conversation.priority_changed", actor=actor, conversation_id=conversation.pk
+        )
+    return conversation
+
+
+@transaction.atomic
+def assign(*, conversation: Conversation, agent=None, team=None, actor: Actor) -> Conversation:
+    """Sets both assignee and team; None clears one."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if agent is not None and not agent.is_active:
+        raise ValidationError("cannot assign to an inactive agent")
+    old_agent, old_team = conversation.assignee_id, conversation.team_id
+    new_agent = agent.pk if agent else None
+    new_team = team.pk if team else None
+    if (old_agent, old_team) == (new_agent, new_team):
+        return conversation
+    now = clock.now()
+    _touch(conversation, now, assignee=agent, team=team)
+    _record(
+        conversation,
+        "assigned",
+        actor,
+        now,
+        agent=agent.display_name if agent else None,
+        team=team.name if team else None,
+    )
+    publish_on_commit(
+        "conversation.assigned",
+        actor=actor,
+        conversation_id=conversation.pk,
+        agent_id=new_agent,
+        team_id=new_team,
+    )
+    return conversation
+
+
+@transaction.atomic
+def set_topic(*, conversation: Conversation, topic: str, actor: Actor) -> Conversation:
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.topic != topic:
+        now = clock.now()
+        old = conversation.topic
+        _touch(conversation, now, topic=topic)
+        _record(conversation, "topic_changed", actor, now, old=old, new=topic)
+        publish_on_commit(
+            "conversation.topic_changed",
+            actor=actor,
+            conversation_id=conversation.pk,
+            old=old,
+            new=topic,
+        )
+    return conversation
+
+
+def _tag_name(name: str) -> str:
+    name = " ".join((name or "").split()).lower()[:50]
+    if not name:
+        raise ValidationError("a tag needs a name")
+    return name
+
+
+@transaction.atomic
+def add_tag(*, conversation: Conversation, name: str, actor: Actor) -> Tag:
+    tag, _ = Tag.objects.get_or_create(name=_tag_name(name))
+    if not conversation.tags.filter(pk=tag.pk).exists():
+        conversation.tags.add(tag)
+        now = clock.now()
+        Conversation.objects.filter(pk=conversation.pk).update(updated_at=now)
+        _record(conversation, "tagged", actor, now, tag=tag.name)
+        publish_on_commit(
+            "conversation.tagged", actor=actor, conversation_id=conversation.pk, tag=tag.name
+        )
+    return tag
+
+
+@transaction.atomic
+def remove_tag(*, conversation: Conversation, name: str, actor: Actor) -> None:
+    tag = Tag.objects.filter(name=_tag_name(name)).first()
+    if tag is not None and conversation.tags.filter(pk=tag.pk).exists():
+        conversation.tags.remove(tag)
+        now = clock.now()
+        Conversation.objects.filter(pk=conversation.pk).update(updated_at=now)
+        _record(conversation, "untagged", actor, now, tag=tag.name)
+        publish_on_commit(
+            "conversation.untagged", actor=actor, conversation_id=conversation.pk, tag=tag.name
+        )
+
+
+def move_customer(*, source, target, actor: Actor) -> int:
+    """Called inside a customer merge: the conversations follow their customer."""
+    now = clock.now()
+    moved = list(Conversation.objects.filter(customer=source))
+    for conversation in moved:
+        _record(conversation, "customer_merged", actor, now, source=source.pk, target=target.pk)
+    return Conversation.objects.filter(customer=source).update(customer=target, updated_at=now)
+
+
+def inbox_for_channel(channel: str, *, inbox_id: int | None = None) -> Inbox | None:
+    """The given inbox of that channel, or the channel's default one, created on first use."""
+    inboxes = Inbox.objects.filter(channel=channel, is_active=True)
+    if inbox_id is not None:
+        return inboxes.filter(pk=inbox_id).first()
+    inbox = inboxes.order_by("pk").first()
+    if inbox is None:
+        inbox, _ = Inbox.objects.get_or_create(channel=channel, name=channel.upper())
+    return inbox

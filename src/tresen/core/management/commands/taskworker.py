@@ -1,0 +1,38 @@
+import os
+import socket
+import threading
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from tresen.core.health import HEARTBEAT_EVERY, beat
+
+
+class Command(BaseCommand):
+    help = "Runs a task worker for the configured backend and reports a heartbeat."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--interval", type=float, default=0.2, help="poll interval (s)")
+
+    def handle(self, *args, interval: float, **options):
+        name = f"{socket.gethostname()}:{os.getpid()}"
+        stop = threading.Event()
+        threading.Thread(target=self._heartbeat, args=(name, stop), daemon=True).start()
+        try:
+            if settings.REDIS_URL:
+                call_command("rqworker", "default", with_scheduler=True)
+            else:
+                call_command("db_worker", interval=interval, startup_delay=False)
+        finally:
+            stop.set()
+
+    @staticmethod
+    def _heartbeat(name: str, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                beat(name)
+            finally:
+                close_old_connections()
+            stop.wait(HEARTBEAT_EVERY.total_seconds())

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from tresen.api import api
+from tresen.core.views import healthz
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="workspace:inbox", permanent=False)),
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("tresen.accounts.urls")),
+    path("workspace/", include("tresen.conversations.urls")),
+    path("customers/", include("tresen.customers.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tresen.customers.models import Identity
 
-from .models import OPEN_STATUSES, Conversation, Message, TimelineEvent
+from .models import OPEN_STATUSES, Conversation, Message, Tag, TimelineEvent
 
 VIEWS = ("mine", "unassigned", "all")
 SORTS = ("waiting", "recent", "oldest", "priority")
@@ -95,11 +95,7 @@ def page(qs: QuerySet, *, offset: int, limit: int) -> tuple[list, bool]:
 
 
 def conversation_detail(conversation_id: int) -> Conversation:
-    return (
-        Conversation.objects.select_related("customer", "assignee", "team", "inbox", "identity")
-        .prefetch_related("tags")
-        .get(pk=conversation_id)
-    )
+    return detail_queryset().get(pk=conversation_id)
 
 
 def timeline(conversation: Conversation) -> list:
@@ -145,3 +141,13 @@ def message_for_delivery(message_id: int) -> Message:
     return Message.objects.select_related("inbox", "conversation", "author_agent").get(
         pk=message_id
     )
+
+
+def detail_queryset() -> QuerySet[Conversation]:
+    return Conversation.objects.select_related(
+        "customer", "assignee", "team", "inbox", "identity"
+    ).prefetch_related("tags")
+
+
+def tag_names() -> list[str]:
+    return list(Tag.objects.order_by("name").values_list("name", flat=True)[:200])

@@ -88,7 +88,8 @@ def _receive(inbound: InboundMessage, text: str, html: str, actor: Actor | None)
         actor=actor or Actor.customer(None),
     )
     actor = actor or Actor.customer(identity.customer_id, identity.customer.name)
-    now = clock.now()
+    # The customer has waited since they sent it, not since we processed it.
+    now = inbound.received_at or clock.now()
     conversation = _thread(inbox, identity, inbound)
     preview = one_line(text, 160)
     if conversation is None:
@@ -127,7 +128,7 @@ def _receive(inbound: InboundMessage, text: str, html: str, actor: Actor | None)
         html=html,
         external_id=inbound.external_id or None,
         delivery_status=DeliveryStatus.RECEIVED,
-        created_at=inbound.received_at or now,
+        created_at=now,
     )
     for item in inbound.attachments:
         _attach(message, item, now)

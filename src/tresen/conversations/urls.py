@@ -1,2 +1,14 @@
-app_name = "conversations"
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "workspace"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("c/<int:pk>/", views.detail, name="detail"),
+    path("c/<int:pk>/reply/", views.reply, name="reply"),
+    path("c/<int:pk>/status/", views.status, name="status"),
+    path("c/<int:pk>/priority/", views.priority, name="priority"),
+    path("c/<int:pk>/assign/", views.assign, name="assign"),
+    path("c/<int:pk>/tags/", views.tags, name="tags"),
+]

@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "customers"
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/notes/", views.add_note, name="add_note"),
+    path("<int:pk>/merge/", views.merge, name="merge"),
+]

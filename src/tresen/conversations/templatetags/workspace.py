@@ -1,0 +1,17 @@
+from django import template
+
+from tresen.core.taxonomy import topic_name
+
+from ..models import Status
+
+register = template.Library()
+
+
+@register.filter
+def status_label(value: str) -> str:
+    return str(dict(Status.choices).get(value, value))
+
+
+@register.filter
+def topic_label(value: str) -> str:
+    return topic_name(value) if value else ""

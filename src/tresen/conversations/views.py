@@ -1,0 +1,176 @@
+"""Agent workspace: thin views over selectors (reads) and services (writes)."""
+
+from django.contrib import messages as flash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tresen.accounts.selectors import active_agents, teams
+from tresen.core.actors import Actor
+from tresen.core.taxonomy import TOPICS
+from tresen.customers.selectors import customer_detail
+
+from . import canned, selectors, services
+from .models import CannedResponse, ChannelKind, Conversation, Priority, Status
+
+PAGE_SIZE = 50
+LANGUAGES = (("de", "Deutsch"), ("en", "English"))
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _filters(params) -> selectors.ConversationFilter:
+    view = params.get("view", "mine")
+    sort = params.get("sort", "waiting")
+    status = params.get("status", "")
+    return selectors.ConversationFilter(
+        view=view if view in selectors.VIEWS else "mine",
+        status=status if status in Status.values or status == "any" else "",
+        channel=params.get("channel", "") if params.get("channel") in ChannelKind.values else "",
+        topic=params.get("topic", "") if params.get("topic") in TOPICS else "",
+        language=params.get("language", "")[:5],
+        team_id=_int(params.get("team")),
+        tag=params.get("tag", "")[:50],
+        query=params.get("q", "").strip()[:200],
+        sort=sort if sort in selectors.SORTS else "waiting",
+    )
+
+
+@login_required
+def inbox(request):
+    filters = _filters(request.GET)
+    offset = _int(request.GET.get("offset")) or 0
+    rows, has_more = selectors.page(
+        selectors.conversations(filters=filters, agent=request.user), offset=offset, limit=PAGE_SIZE
+    )
+    query = request.GET.copy()
+    query.pop("offset", None)
+    context = {
+        "filters": filters,
+        "conversations": rows,
+        "has_more": has_more,
+        "next_offset": offset + PAGE_SIZE,
+        "prev_offset": max(offset - PAGE_SIZE, 0) if offset else None,
+        "query_string": query.urlencode(),
+        "counts": selectors.status_counts(request.user),
+        "statuses": Status.choices,
+        "channels": ChannelKind.choices,
+        "topics": TOPICS.items(),
+        "languages": LANGUAGES,
+        "teams": teams(),
+        "tags": selectors.tag_names(),
+    }
+    template = "conversations/_list.html" if request.htmx and not request.htmx.boosted else None
+    return render(request, template or "conversations/inbox.html", context)
+
+
+@login_required
+def detail(request, pk: int):
+    conversation = get_object_or_404(selectors.detail_queryset(), pk=pk)
+    customer = customer_detail(conversation.customer_id)
+    canned_responses = [
+        {"title": c.title, "language": c.language, "text": canned.fill(
+            c.text, conversation=conversation, agent=request.user)}
+        for c in CannedResponse.objects.all()
+    ]
+    return render(
+        request,
+        "conversations/detail.html",
+        {
+            "conversation": conversation,
+            "timeline": selectors.timeline(conversation),
+            "customer": customer,
+            "other_conversations": selectors.customer_conversations(
+                customer.pk, exclude_id=conversation.pk
+            ),
+            "agents": active_agents(),
+            "teams": teams(),
+            "statuses": Status.choices,
+            "priorities": Priority.choices,
+            "topics": TOPICS,
+            "canned_responses": canned_responses,
+            "counts": selectors.status_counts(request.user),
+        },
+    )
+
+
+def _back(pk: int):
+    return redirect(reverse("workspace:detail", args=[pk]))
+
+
+def _run(request, pk: int, action) -> None:
+    try:
+        action()
+    except ValidationError as error:
+        flash.error(request, "; ".join(error.messages))
+
+
+@login_required
+@require_POST
+def reply(request, pk: int):
+    conversation = get_object_or_404(Conversation, pk=pk)
+    actor = Actor.agent(request.user)
+    text = request.POST.get("text", "")
+    status = request.POST.get("status") or None
+    if status is not None and status not in Status.values:
+        status = None
+    if request.POST.get("kind") == "note":
+        _run(request, pk, lambda: services.add_note(
+            conversation=conversation, text=text, agent=request.user, actor=actor))
+    else:
+        _run(request, pk, lambda: services.send_reply(
+            conversation=conversation, text=text, agent=request.user, actor=actor, status=status))
+    return _back(pk)
+
+
+@login_required
+@require_POST
+def status(request, pk: int):
+    conversation = get_object_or_404(Conversation, pk=pk)
+    _run(request, pk, lambda: services.set_status(
+        conversation=conversation, status=request.POST.get("status", ""),
+        actor=Actor.agent(request.user)))
+    return _back(pk)
+
+
+@login_required
+@require_POST
+def priority(request, pk: int):
+    conversation = get_object_or_404(Conversation, pk=pk)
+    value = _int(request.POST.get("priority")) or 0
+    _run(request, pk, lambda: services.set_priority(
+        conversation=conversation, priority=value, actor=Actor.agent(request.user)))
+    return _back(pk)
+
+
+@login_required
+@require_POST
+def assign(request, pk: int):
+    conversation = get_object_or_404(Conversation, pk=pk)
+    agent_id = request.POST.get("agent", "")
+    agent = (
+        request.user if agent_id == "me"
+        else active_agents().filter(pk=_int(agent_id)).first()
+    )
+    team = teams().filter(pk=_int(request.POST.get("team"))).first()
+    _run(request, pk, lambda: services.assign(
+        conversation=conversation, agent=agent, team=team, actor=Actor.agent(request.user)))
+    return _back(pk)
+
+
+@login_required
+@require_POST
+def tags(request, pk: int):
+    conversation = get_object_or_404(Conversation, pk=pk)
+    actor = Actor.agent(request.user)
+    if request.POST.get("remove"):
+        _run(request, pk, lambda: services.remove_tag(
+            conversation=conversation, name=request.POST["remove"], actor=actor))
+    else:
+        _run(request, pk, lambda: services.add_tag(
+            conversation=conversation, name=request.POST.get("name", ""), actor=actor))
+    return _back(pk)

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from .models import Agent, ApiToken, Role, Team, hash_token
 
-TOKEN_PREFIX = "tresen_"
+TOKEN_PREFIX = "tresen_"  # noqa: S105 (a marker, not a secret)
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Topic labels of ../shared/TAXONOMY.md: stable ids for API, rules and reports; names for people."""
+"""Topic labels of TAXONOMY.md: stable ids for API, rules and reports; names for people."""
 
 from django.utils.translation import gettext_lazy as _
 

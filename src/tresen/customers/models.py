@@ -69,3 +69,6 @@ class CustomerNote(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:50]

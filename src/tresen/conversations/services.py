@@ -364,6 +364,24 @@ def set_topic(*, conversation: Conversation, topic: str, actor: Actor) -> Conver
     return conversation
 
 
+@transaction.atomic
+def set_language(*, conversation: Conversation, language: str, actor: Actor) -> Conversation:
+    """The conversation's language (ISO 639-1), from analysis or an agent's correction."""
+    language = (language or "").strip().lower()
+    if len(language) != 2 or not language.isalpha():
+        raise ValidationError(f"not an ISO 639-1 language code: {language!r}")
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.language != language:
+        _touch(conversation, clock.now(), language=language)
+        publish_on_commit(
+            "conversation.language_changed",
+            actor=actor,
+            conversation_id=conversation.pk,
+            language=language,
+        )
+    return conversation
+
+
 def _tag_name(name: str) -> str:
     name = " ".join((name or "").split()).lower()[:50]
     if not name:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("c/<int:pk>/priority/", views.priority, name="priority"),
     path("c/<int:pk>/assign/", views.assign, name="assign"),
     path("c/<int:pk>/tags/", views.tags, name="tags"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

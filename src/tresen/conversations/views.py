@@ -3,6 +3,7 @@
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -13,7 +14,7 @@ from tresen.core.taxonomy import TOPICS
 from tresen.customers.selectors import customer_detail
 
 from . import canned, selectors, services
-from .models import CannedResponse, ChannelKind, Conversation, Priority, Status
+from .models import Attachment, CannedResponse, ChannelKind, Conversation, Priority, Status
 
 PAGE_SIZE = 50
 LANGUAGES = (("de", "Deutsch"), ("en", "English"))
@@ -174,3 +175,17 @@ def tags(request, pk: int):
         _run(request, pk, lambda: services.add_tag(
             conversation=conversation, name=request.POST.get("name", ""), actor=actor))
     return _back(pk)
+
+
+@login_required
+def attachment(request, pk: int):
+    item = get_object_or_404(Attachment, pk=pk)
+    if not item.file:
+        raise Http404("this attachment was not stored")
+    # Always a download: a customer's HTML or SVG must never render in our origin.
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.filename,
+        content_type="application/octet-stream",
+    )

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection
 
 from . import clock
@@ -36,11 +37,13 @@ def worker_state() -> dict:
     }
 
 
-def queued_tasks() -> int | None:
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:
-        return None
+def queued_tasks() -> int:
+    if settings.REDIS_URL:
+        import django_rq
+
+        return django_rq.get_queue("default").count
+    from django_tasks_db.models import DBTaskResult
+
     return DBTaskResult.objects.filter(status="READY").count()
 
 

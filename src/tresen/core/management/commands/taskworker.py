@@ -22,7 +22,9 @@ class Command(BaseCommand):
         threading.Thread(target=self._heartbeat, args=(name, stop), daemon=True).start()
         try:
             if settings.REDIS_URL:
-                call_command("rqworker", "default", with_scheduler=True)
+                call_command(
+                    "rqworker", "default", job_class="django_tasks_rq.Job", with_scheduler=True
+                )
             else:
                 call_command("db_worker", interval=interval, startup_delay=False)
         finally:

@@ -1,0 +1,140 @@
+"""Scaled out for real: two web processes and a worker against one PostgreSQL and one Redis."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from contextlib import closing
+
+import pytest
+
+PG_ADMIN_URL = os.environ.get("TRESEN_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TRESEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _reachable(host: str, port: int) -> bool:
+    with closing(socket.socket()) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+pytestmark = pytest.mark.skipif(
+    not (_reachable("127.0.0.1", 5432) and _reachable("127.0.0.1", 6379)),
+    reason="needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379",
+)
+
+
+def _free_port() -> int:
+    with closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def database_url():
+    import psycopg
+
+    name = f"tresen_scale_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def cluster(tmp_path, database_url):
+    env = dict(
+        os.environ,
+        TRESEN_DATA_DIR=str(tmp_path),
+        TRESEN_DATABASE_URL=database_url,
+        TRESEN_REDIS_URL=REDIS_URL,
+        TRESEN_SECRET_KEY="scale-test-secret",
+    )
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    tresen = [sys.executable, "-m", "tresen.cli"]
+
+    def run(*args: str) -> str:
+        return subprocess.run(
+            [*tresen, *args], env=env, check=True, capture_output=True, text=True, timeout=120
+        ).stdout
+
+    run("migrate")
+    run("createagent", "--email", "lead@example.de", "--password", "pw-123456", "--role", "lead")
+    token = run("token", "create", "--email", "lead@example.de").strip()
+    ports = [_free_port(), _free_port()]
+    processes = [
+        subprocess.Popen([*tresen, "run", "--no-worker", "--port", str(port)], env=env)
+        for port in ports
+    ]
+    processes.append(subprocess.Popen([*tresen, "worker"], env=env))
+    try:
+        for port in ports:
+            _wait_for(f"http://127.0.0.1:{port}/healthz")
+        yield [f"http://127.0.0.1:{port}" for port in ports], token
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=20)
+
+
+def _wait_for(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not come up")
+
+
+def _call(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        url,
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, json.loads(response.read())
+
+
+def test_message_in_on_one_process_reply_out_through_the_other(cluster):
+    (first, second), token = cluster
+    inbound = {
+        "channel": "api",
+        "from": {"email": "kundin@example.de", "name": "Kim Kundin"},
+        "subject": "Rechnung fehlt",
+        "text": "Können Sie mir die Rechnung zu NH-100200 schicken?",
+        "external_id": "scale-1",
+    }
+    status, created = _call("POST", f"{first}/api/v1/messages/inbound", token, inbound)
+    assert status == 201
+    status, again = _call("POST", f"{second}/api/v1/messages/inbound", token, inbound)
+    assert (status, again) == (200, created)
+
+    conversation_url = f"{second}/api/v1/conversations/{created['conversation_id']}"
+    status, reply = _call("POST", f"{conversation_url}/replies", token, {"text": "Kommt sofort."})
+    assert status == 201 and reply["delivery_status"] == "queued"
+
+    # The RQ worker picks the delivery task from Redis and marks the reply sent.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        _, detail = _call("GET", f"{first}/api/v1/conversations/{created['conversation_id']}", token)
+        delivered = [m for m in detail["messages"] if m["id"] == reply["id"]][0]
+        if delivered["delivery_status"] == "sent":
+            break
+        time.sleep(0.2)
+    assert delivered["delivery_status"] == "sent"
+    assert [m["direction"] for m in detail["messages"]] == ["in", "out"]
+
+    with urllib.request.urlopen(f"{second}/healthz", timeout=5) as response:
+        health = json.loads(response.read())
+    assert health["database"]["vendor"] == "postgresql"
+    assert health["worker"]["state"] == "running"

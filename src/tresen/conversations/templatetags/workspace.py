@@ -2,7 +2,7 @@ from django import template
 
 from tresen.core.taxonomy import topic_name
 
-from ..models import Status
+from ..models import Priority, Status
 
 register = template.Library()
 
@@ -15,3 +15,8 @@ def status_label(value: str) -> str:
 @register.filter
 def topic_label(value: str) -> str:
     return topic_name(value) if value else ""
+
+
+@register.filter
+def priority_label(value: int) -> str:
+    return str(dict(Priority.choices).get(value, value))

@@ -54,13 +54,14 @@ def error(request, status: int, code: str, message: str, details=None):
 
 @api.exception_handler(NinjaValidationError)
 def on_invalid(request, exc: NinjaValidationError):
-    details = [
-        {"field": ".".join(str(p) for p in e.get("loc", ())[1:]) or None, "problem": e.get("msg")}
-        for e in exc.errors
-    ]
-    if any(e.get("type") == "json_invalid" for e in exc.errors):
-        return error(request, 400, "invalid_json", "the request body is not valid JSON", details)
+    details = [{"field": _field(e.get("loc", ())), "problem": e.get("msg")} for e in exc.errors]
     return error(request, 422, "invalid_request", "the request does not match the schema", details)
+
+
+def _field(location) -> str | None:
+    # ("body", "payload", "from", "email") -> "from.email": the client's names, not ours.
+    parts = list(location)[2:] if location and location[0] == "body" else list(location)[1:]
+    return ".".join(str(p) for p in parts) or None
 
 
 @api.exception_handler(AuthenticationError)
@@ -70,6 +71,8 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if exc.status_code == 400 and "parse request body" in exc.message:
+        return error(request, 400, "invalid_json", "the request body is not valid JSON")
     codes = {
         400: "bad_request",
         403: "forbidden",

@@ -10,10 +10,11 @@ DEFAULT_DATA_DIR = "./tresen-data"
 
 
 def _parser() -> argparse.ArgumentParser:
+    # SUPPRESS: a subcommand's own --data-dir must not reset one given before it.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--data-dir",
-        default=None,
+        default=argparse.SUPPRESS,
         help=f"where Tresen keeps its data (env TRESEN_DATA_DIR, default {DEFAULT_DATA_DIR})",
     )
     parser = argparse.ArgumentParser(prog="tresen", parents=[common])
@@ -52,7 +53,17 @@ def _setup(data_dir: str | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    _setup(args.data_dir)
+    _setup(getattr(args, "data_dir", None))
+    from django.core.management.base import CommandError
+
+    try:
+        return _dispatch(args)
+    except CommandError as error:
+        print(f"tresen: {error}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args) -> int:
     from django.core.management import call_command
 
     if args.command == "migrate":

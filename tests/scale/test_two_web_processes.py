@@ -126,7 +126,7 @@ def test_message_in_on_one_process_reply_out_through_the_other(cluster):
     # The RQ worker picks the delivery task from Redis and marks the reply sent.
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        _, detail = _call("GET", f"{first}/api/v1/conversations/{created['conversation_id']}", token)
+        _, detail = _call("GET", conversation_url.replace(second, first), token)
         delivered = [m for m in detail["messages"] if m["id"] == reply["id"]][0]
         if delivered["delivery_status"] == "sent":
             break

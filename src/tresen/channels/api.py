@@ -1,7 +1,7 @@
 import uuid
 
 from django.db import transaction
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, EmailStr, Field
 
@@ -39,11 +39,11 @@ def post_inbound(request, payload: InboundIn):
     """Stores a message from the shop's own systems; the same external_id is stored once."""
     if not (payload.text.strip() or payload.html.strip()):
         raise HttpError(400, "the message needs text or html")
-    inbox = inbox_for_channel("api", inbox_id=payload.inbox_id)
-    if inbox is None:
-        raise HttpError(404, f"no active API inbox with id {payload.inbox_id}")
     data = payload.model_dump(by_alias=True, mode="json")
     with transaction.atomic():
+        inbox = inbox_for_channel("api", inbox_id=payload.inbox_id)
+        if inbox is None:
+            raise HttpError(404, f"no active API inbox with id {payload.inbox_id}")
         stored = store_and_process(
             channel="api",
             inbox_id=inbox.pk,
@@ -51,4 +51,4 @@ def post_inbound(request, payload: InboundIn):
             payload=data,
         )
     out = {"conversation_id": stored.raw.conversation_id, "message_id": stored.raw.message_id}
-    return (201 if stored.created else 200), out
+    return Status(201 if stored.created else 200, out)

@@ -1,3 +1,4 @@
+import logging
 from datetime import timedelta
 
 from django_tasks import task
@@ -13,10 +14,17 @@ from .models import RawInbound
 from .registry import UnknownChannel, adapter_for
 
 MAX_ATTEMPTS = 6
+log = logging.getLogger(__name__)
 
 
 def backoff(attempt: int) -> timedelta:
     return timedelta(seconds=min(30 * 2**attempt, 3600))
+
+
+def _unexpected(error: Exception, message_id: int) -> DeliveryError:
+    # An adapter bug or a dropped connection: retried like any temporary failure.
+    log.exception("delivery of message %s failed", message_id)
+    return DeliveryError(f"{type(error).__name__}: {error}")
 
 
 @task()
@@ -35,12 +43,13 @@ def deliver_message(message_id: int) -> str:
         services.mark_delivery(
             message=message, status=DeliveryStatus.FAILED, error=str(error), actor=SYSTEM
         )
-    except DeliveryError as error:
-        final = error.permanent or message.delivery_attempts + 1 >= MAX_ATTEMPTS
+    except Exception as error:
+        failure = error if isinstance(error, DeliveryError) else _unexpected(error, message_id)
+        final = failure.permanent or message.delivery_attempts + 1 >= MAX_ATTEMPTS
         services.mark_delivery(
             message=message,
             status=DeliveryStatus.FAILED if final else DeliveryStatus.QUEUED,
-            error=error.reason,
+            error=failure.reason,
             actor=SYSTEM,
         )
         if not final:

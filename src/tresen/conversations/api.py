@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
+from ninja import Status as HttpStatus
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -154,7 +155,7 @@ def post_reply(request, conversation_id: int, payload: ReplyIn):
         actor=_actor(request),
         status=payload.status,
     )
-    return 201, message_out(message)
+    return HttpStatus(201, message_out(message))
 
 
 @router.post("/{int:conversation_id}/notes", response={201: MessageOut})
@@ -165,7 +166,7 @@ def post_note(request, conversation_id: int, payload: TextIn):
         agent=request.auth,
         actor=_actor(request),
     )
-    return 201, message_out(message)
+    return HttpStatus(201, message_out(message))
 
 
 @router.post("/{int:conversation_id}/status", response=ConversationOut)

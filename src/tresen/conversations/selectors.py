@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from tresen.customers.models import Identity
 
@@ -61,15 +61,16 @@ def conversations(*, filters: ConversationFilter, agent=None) -> QuerySet[Conver
     return qs.order_by(*_ordering(filters.sort))
 
 
-def _ordering(sort: str) -> tuple[str, ...]:
+def _ordering(sort: str) -> tuple:
+    waiting_first = F("waiting_since").asc(nulls_last=True)
     if sort == "recent":
         return ("-last_message_at", "-id")
     if sort == "oldest":
         return ("created_at", "id")
     if sort == "priority":
-        return ("-priority", "waiting_since", "id")
+        return ("-priority", waiting_first, "id")
     # Longest-waiting first; conversations nobody waits on go last.
-    return ("waiting_since", "-last_message_at", "id")
+    return (waiting_first, "-last_message_at", "id")
 
 
 def _search(query: str) -> Q:

@@ -1,15 +1,18 @@
 """The only writer of conversations and messages. Every function names its actor."""
 
 from datetime import datetime
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
 from tresen.core import clock
 from tresen.core.actors import Actor
 from tresen.core.events import publish_on_commit
+from tresen.core.taxonomy import TOPICS
 from tresen.customers.services import resolve_identity
 from tresen.lib.html import sanitize, to_text
 from tresen.lib.text import one_line
@@ -44,9 +47,12 @@ def _record(conversation: Conversation, kind: str, actor: Actor, at: datetime, *
     )
 
 
-def _body(text: str, html: str) -> tuple[str, str]:
+def _body(text: str, html: str, attachment_names: tuple[str, ...] = ()) -> tuple[str, str]:
     html = sanitize(html) if html else ""
     text = (text or "").strip() or to_text(html)
+    if not text and attachment_names:
+        # A photo sent without words is still a message.
+        text = "\n".join(f"[{name}]" for name in attachment_names)
     if not text:
         raise ValidationError("the message has no text")
     if len(text) > MAX_TEXT_CHARS:
@@ -56,7 +62,9 @@ def _body(text: str, html: str) -> tuple[str, str]:
 
 def receive_message(*, inbound: InboundMessage, actor: Actor | None = None) -> tuple[Message, bool]:
     """Threads an inbound message into a conversation; (message, created)."""
-    text, html = _body(inbound.text, inbound.html)
+    text, html = _body(
+        inbound.text, inbound.html, tuple(a.filename or "attachment" for a in inbound.attachments)
+    )
     try:
         with transaction.atomic():
             return _receive(inbound, text, html, actor), True
@@ -93,7 +101,14 @@ def _receive(inbound: InboundMessage, text: str, html: str, actor: Actor | None)
     conversation = _thread(inbox, identity, inbound)
     preview = one_line(text, 160)
     if conversation is None:
+        previous = (
+            Conversation.objects.filter(identity=identity, inbox=inbox)
+            .order_by("-last_message_at")
+            .values_list("pk", flat=True)
+            .first()
+        )
         conversation = Conversation.objects.create(
+            previous_id=previous,
             inbox=inbox,
             customer_id=identity.customer_id,
             identity=identity,
@@ -163,6 +178,12 @@ def _thread(inbox: Inbox, identity, inbound: InboundMessage) -> Conversation | N
     )
 
 
+def _safe_filename(name: str) -> str:
+    # The sender chooses the name: keep only a harmless last path part.
+    base = PurePath((name or "").replace("\\", "/")).name
+    return default_storage.get_valid_name(base)[:100] or "attachment"
+
+
 def _attach(message: Message, item: InboundAttachment, now: datetime) -> Attachment:
     size = len(item.content)
     reason = ""
@@ -179,7 +200,7 @@ def _attach(message: Message, item: InboundAttachment, now: datetime) -> Attachm
         created_at=now,
     )
     if not reason:
-        attachment.file.save(item.filename[:100] or "attachment", ContentFile(item.content), False)
+        attachment.file.save(_safe_filename(item.filename), ContentFile(item.content), False)
     attachment.save()
     return attachment
 
@@ -278,6 +299,9 @@ def _change_status(conversation: Conversation, status: str, actor: Actor, now: d
         fields["solved_at"] = now
     elif status in OPEN_STATUSES:
         fields["solved_at"] = None
+    if status in (Status.SOLVED, Status.CLOSED):
+        # Nobody waits on a finished conversation; a new message starts the clock again.
+        fields["waiting_since"] = None
     _touch(conversation, now, **fields)
     _record(conversation, "status_changed", actor, now, old=old, new=status)
     publish_on_commit(
@@ -348,6 +372,8 @@ def assign(*, conversation: Conversation, agent=None, team=None, actor: Actor) -
 
 @transaction.atomic
 def set_topic(*, conversation: Conversation, topic: str, actor: Actor) -> Conversation:
+    if topic and topic not in TOPICS:
+        raise ValidationError(f"unknown topic {topic!r}; use one of {', '.join(TOPICS)}")
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if conversation.topic != topic:
         now = clock.now()
@@ -372,7 +398,10 @@ def set_language(*, conversation: Conversation, language: str, actor: Actor) -> 
         raise ValidationError(f"not an ISO 639-1 language code: {language!r}")
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if conversation.language != language:
-        _touch(conversation, clock.now(), language=language)
+        now = clock.now()
+        old = conversation.language
+        _touch(conversation, now, language=language)
+        _record(conversation, "language_changed", actor, now, old=old, new=language)
         publish_on_commit(
             "conversation.language_changed",
             actor=actor,

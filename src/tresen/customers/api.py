@@ -2,7 +2,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from tresen.core.actors import Actor
@@ -116,13 +116,16 @@ def merge(request, payload: MergeIn):
 
 @router.post("/{int:customer_id}/notes", response={201: NoteOut})
 def post_note(request, customer_id: int, payload: NoteIn):
-    customer = get_object_or_404(Customer, pk=customer_id)
+    customer = selectors.customer_detail(customer_id)
     note = services.add_note(
         customer=customer, text=payload.text, actor=Actor.agent(request.auth), author=request.auth
     )
-    return 201, {
-        "id": note.pk,
-        "text": note.text,
-        "author": request.auth.display_name,
-        "created_at": note.created_at,
-    }
+    return Status(
+        201,
+        {
+            "id": note.pk,
+            "text": note.text,
+            "author": request.auth.display_name,
+            "created_at": note.created_at,
+        },
+    )

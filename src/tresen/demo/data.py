@@ -4,23 +4,23 @@ Everything here is fiction. Email addresses use reserved example domains; phone 
 from the ranges set aside for film and TV (Germany 030 23125-xxx and 040 66969-xxx, UK
 07700 900xxx). Order numbers look like NH-128846, gift cards like NHG-8T3W-5KPD.
 
-A conversation is a script: `start` is when the first message came in ("18d 07:42" means
-18 days ago at 07:42 Berlin time, "-45m" means 45 minutes ago); each step is
+A conversation is a script: `start` is when the first message came in ("12d 07:42" means
+12 working days ago at 07:42 Berlin time, "-45m" means 45 minutes ago); each step is
 `(after, action, *args)` where `after` is the time since the previous step ("0", "7m", "3h",
 "1d"). Agent actions move to the next business hour of the support calendar. Actions:
 
-    ("in", text)                       the customer writes (email, chat, form, WhatsApp)
-    ("call", agent, text)              an agent logs a phone call (phone inbox)
-    ("reply", agent, text[, status])   an agent answers; takes the conversation if unassigned
-    ("note", agent, text)              an internal note
-    ("assign", agent[, team])          assign to an agent (None: unassign)
+    ("in", text)                         the customer writes (email, chat, form, WhatsApp)
+    ("call", agent, text)                an agent logs a phone call (phone inbox)
+    ("reply", agent, text[, status])     an agent answers; takes the conversation if unassigned
+    ("note", agent, text)                an internal note
+    ("assign", agent, assignee[, team])  assignee None: unassign; team: keep the current one
     ("status", agent | "system", status)
     ("priority", agent, "low" | "normal" | "high" | "urgent")
     ("tag", agent, name)
-    ("topic", agent, label)            an agent corrects the topic
+    ("topic", agent, label)              an agent corrects the topic
 
-The conversation's `topic` is set when the first message arrives, as the classifier would;
-English conversations are routed to the English team by a rule at that moment.
+The conversation's `language` and `topic` are set when the first message arrives, as analysis
+would do; English conversations are routed to the English team by a rule at that moment.
 """
 
 from textwrap import dedent
@@ -220,7 +220,7 @@ CUSTOMERS = {
         "name": "Daniel Murphy",
         "since": 60,
         "identities": {"email": "daniel.murphy@example.com"},
-        "notes": [(1, "tom", "Return NH-127288 not found in the warehouse yet: Lager ticket L-3381.")],
+        "notes": [(1, "tom", "Return NH-127288 not in the warehouse system yet: ticket L-3381.")],
     },
     "olivia": {"name": "Olivia Bennett", "identities": {"chat": "wv-5f6e0d18ab93"}},
     "lucas": {"name": "Lucas Andersen", "identities": {"email": "lucas.andersen@example.com"}},
@@ -241,6 +241,8 @@ CUSTOMERS = {
     "peter": {"name": "Peter Hughes", "identities": {"phone": "+44 7700 900456"}},
 }
 
+# The scripts read like a dialogue, so the formatter leaves them as written.
+# fmt: off
 CONVERSATIONS = [
     # ---- German ---------------------------------------------------------------------------
     {
@@ -248,7 +250,7 @@ CONVERSATIONS = [
         "inbox": "email",
         "language": "de",
         "topic": "order_status",
-        "start": "20d 07:42",
+        "start": "14d 07:42",
         "subject": "Lieferung Bestellung NH-127310",
         "steps": [
             ("0", "in", _t("""
@@ -286,7 +288,7 @@ CONVERSATIONS = [
         "inbox": "chat",
         "language": "de",
         "topic": "product_question",
-        "start": "11d 15:20",
+        "start": "8d 15:20",
         "steps": [
             ("0", "in", "hallo, gibt es die Tagesdecke Amrum auch in 220x240? im shop steht nur "
              "180x220"),
@@ -344,7 +346,7 @@ CONVERSATIONS = [
                 Thomas Brandt
             """)),
             ("9h", "priority", "anna", "urgent"),
-            ("1m", "assign", "anna"),
+            ("1m", "assign", "anna", "anna"),
             ("12m", "note", "anna", "Im PSP-Dashboard: eine Buchung, eine Autorisierung "
              "(nur reserviert, nicht eingezogen). Reservierung verfällt nach 7 Tagen – habe beim "
              "PSP die vorzeitige Freigabe angefragt."),
@@ -386,9 +388,10 @@ CONVERSATIONS = [
              "von der Teamleitung, spätestens bis 17 Uhr."),
             ("1m", "tag", "lea", "rückruf"),
             ("1m", "priority", "lea", "high"),
-            ("1m", "assign", "anna"),
+            ("1m", "assign", "lea", "anna"),
             ("2m", "note", "lea", "@Anna: Rückruf bitte heute. Er ist gut erreichbar, "
              "Festnetz."),
+            ("1m", "status", "lea", "open"),
         ],
     },
     {
@@ -396,7 +399,7 @@ CONVERSATIONS = [
         "inbox": "form",
         "language": "de",
         "topic": "return",
-        "start": "16d 13:05",
+        "start": "11d 13:05",
         "subject": "Kontaktformular: Retoure",
         "steps": [
             ("0", "in", _t("""
@@ -433,7 +436,7 @@ CONVERSATIONS = [
         "inbox": "email",
         "language": "de",
         "topic": "refund",
-        "start": "4d 09:12",
+        "start": "3d 09:12",
         "subject": "Erstattung Retoure NH-126551",
         "steps": [
             ("0", "in", _t("""
@@ -510,7 +513,7 @@ CONVERSATIONS = [
         "inbox": "chat",
         "language": "de",
         "topic": "product_question",
-        "start": "9d 11:20",
+        "start": "6d 11:20",
         "steps": [
             ("0", "in", "Hi, fällt der Strickpullover Hallig eher klein oder groß aus? Bin 1,82 "
              "und trag sonst L"),
@@ -529,7 +532,7 @@ CONVERSATIONS = [
         "inbox": "phone",
         "language": "de",
         "topic": "order_change",
-        "start": "13d 10:05",
+        "start": "9d 10:05",
         "steps": [
             ("0", "call", "lea", "Anruf Frau Schulze: Bestellung NH-127655 soll nicht an sie, "
              "sondern direkt an ihre Tochter gehen: Lotte Schulze, Beispielweg 7, 20095 Hamburg. "
@@ -544,7 +547,7 @@ CONVERSATIONS = [
         "inbox": "email",
         "language": "de",
         "topic": "invoice",
-        "start": "15d 14:30",
+        "start": "11d 14:30",
         "subject": "Rechnung NH-126980 – USt-IdNr. fehlt",
         "steps": [
             ("0", "in", _t("""
@@ -581,7 +584,7 @@ CONVERSATIONS = [
         "inbox": "email",
         "language": "de",
         "topic": "product_question",
-        "start": "6d 09:40",
+        "start": "4d 09:40",
         "subject": "Anfrage 120 Bettwäschegarnituren zum Saisonstart",
         "steps": [
             ("0", "in", _t("""
@@ -599,7 +602,7 @@ CONVERSATIONS = [
                 Hotel Seeblick
             """)),
             ("25m", "tag", "anna", "b2b"),
-            ("1m", "assign", "anna"),
+            ("1m", "assign", "anna", "anna"),
             ("30m", "note", "anna", "An Einkauf (Herr Dahl) weitergeleitet: Staffelpreis ab 100 "
              "Stück + Bestickung über Partner in Neumünster. Antwort bis Freitag zugesagt."),
             ("5m", "reply", "anna", _t("""
@@ -619,7 +622,7 @@ CONVERSATIONS = [
         "inbox": "whatsapp",
         "language": "de",
         "topic": "order_status",
-        "start": "8d 18:22",
+        "start": "6d 18:22",
         "steps": [
             ("0", "in", "Hallo, mein Paket NH-127902 sollte gestern kommen, laut Hermes wurde es "
              "beim Nachbarn abgegeben aber da ist nix 😕 was kann ich machen"),
@@ -636,7 +639,7 @@ CONVERSATIONS = [
         "inbox": "email",
         "language": "de",
         "topic": "complaint",
-        "start": "12d 16:48",
+        "start": "9d 16:48",
         "subject": "Beschwerde – so geht man nicht mit Kunden um",
         "steps": [
             ("0", "in", _t("""
@@ -675,7 +678,7 @@ CONVERSATIONS = [
         "inbox": "chat",
         "language": "de",
         "topic": "account",
-        "start": "7d 10:02",
+        "start": "5d 10:02",
         "steps": [
             ("0", "in", "Hallo ich komm nicht in mein Kundenkonto. Passwort vergessen Mail kommt "
              "nicht an, hab schon 3x geklickt"),
@@ -698,7 +701,7 @@ CONVERSATIONS = [
         "inbox": "email",
         "language": "de",
         "topic": "loyalty",
-        "start": "3d 08:55",
+        "start": "2d 08:55",
         "subject": "Hafenpunkte fehlen",
         "steps": [
             ("0", "in", _t("""
@@ -750,7 +753,7 @@ CONVERSATIONS = [
         "inbox": "email",
         "language": "de",
         "topic": "return",
-        "start": "5d 13:20",
+        "start": "4d 13:20",
         "subject": "Daunendecke kaputt – zurückschicken",
         "steps": [
             ("0", "in", _t("""
@@ -785,7 +788,7 @@ CONVERSATIONS = [
         "inbox": "email",
         "language": "de",
         "topic": "membership",
-        "start": "10d 19:30",
+        "start": "7d 19:30",
         "subject": "Kündigung Nordhafen Plus",
         "steps": [
             ("0", "in", "Hallo, bitte kündigt meine Nordhafen Plus Mitgliedschaft zum "
@@ -811,7 +814,7 @@ CONVERSATIONS = [
         "inbox": "email",
         "language": "de",
         "topic": "cancellation",
-        "start": "14d 21:10",
+        "start": "10d 21:10",
         "subject": "Bestellung stornieren NH-127044",
         "steps": [
             ("0", "in", _t("""
@@ -851,7 +854,7 @@ CONVERSATIONS = [
         "inbox": "email",
         "language": "de",
         "topic": "other",
-        "start": "17d 06:12",
+        "start": "12d 06:12",
         "subject": "Kooperationsanfrage – 300 % mehr Umsatz mit SEO 🚀",
         "steps": [
             ("0", "in", _t("""
@@ -921,7 +924,7 @@ CONVERSATIONS = [
         "inbox": "phone",
         "language": "de",
         "topic": "invoice",
-        "start": "6d 15:10",
+        "start": "4d 15:10",
         "steps": [
             ("0", "call", "jonas", "Herr Meier ruft an: braucht eine Rechnungskopie für "
              "NH-125730 (Handtuchset Borkum) für die Steuer, findet sie nicht – hat als Gast "
@@ -936,7 +939,7 @@ CONVERSATIONS = [
         "inbox": "form",
         "language": "de",
         "topic": "other",
-        "start": "4d 20:31",
+        "start": "3d 20:31",
         "subject": "Kontaktformular: Lob",
         "steps": [
             ("0", "in", _t("""
@@ -969,7 +972,7 @@ CONVERSATIONS = [
         "inbox": "email",
         "language": "en",
         "topic": "order_status",
-        "start": "18d 11:05",
+        "start": "13d 11:05",
         "subject": "Order NH-126402 - customs charge?",
         "steps": [
             ("0", "in", _t("""
@@ -1013,7 +1016,7 @@ CONVERSATIONS = [
         "inbox": "whatsapp",
         "language": "en",
         "topic": "return",
-        "start": "3d 21:15",
+        "start": "2d 21:15",
         "steps": [
             ("0", "in", "Hi, it's Emily Clarke again (order NH-128377). The cushion covers are "
              "lovely but the colour is much more green than on the photos. How do I send them "
@@ -1029,7 +1032,7 @@ CONVERSATIONS = [
         "inbox": "chat",
         "language": "en",
         "topic": "product_question",
-        "start": "10d 14:10",
+        "start": "7d 14:10",
         "steps": [
             ("0", "in", "hi, quick question - are your duvet covers UK sizes? I have a UK double "
              "duvet"),
@@ -1048,7 +1051,7 @@ CONVERSATIONS = [
         "inbox": "email",
         "language": "en",
         "topic": "payment",
-        "start": "9d 08:20",
+        "start": "6d 08:20",
         "subject": "Klarna payment declined",
         "steps": [
             ("0", "in", _t("""
@@ -1113,7 +1116,7 @@ CONVERSATIONS = [
         "inbox": "chat",
         "language": "en",
         "topic": "gift_card",
-        "start": "5d 16:30",
+        "start": "4d 16:30",
         "steps": [
             ("0", "in", "Hi! Can I buy a gift card and have it sent directly to my friend in "
              "Germany on a specific day? It's for her birthday"),
@@ -1130,7 +1133,7 @@ CONVERSATIONS = [
         "inbox": "email",
         "language": "en",
         "topic": "cancellation",
-        "start": "19d 09:30",
+        "start": "14d 09:30",
         "subject": "Cancel order NH-126210",
         "steps": [
             ("0", "in", "Hi, please cancel my order NH-126210, I found the same blanket locally. "
@@ -1155,7 +1158,7 @@ CONVERSATIONS = [
         "inbox": "form",
         "language": "en",
         "topic": "account",
-        "start": "7d 12:00",
+        "start": "5d 12:00",
         "subject": "Contact form: Account",
         "steps": [
             ("0", "in", _t("""
@@ -1188,7 +1191,7 @@ CONVERSATIONS = [
         "inbox": "email",
         "language": "en",
         "topic": "warranty",
-        "start": "4d 11:15",
+        "start": "3d 11:15",
         "subject": "Zip broken on Kiel jacket",
         "steps": [
             ("0", "in", _t("""
@@ -1267,7 +1270,7 @@ CONVERSATIONS = [
         "inbox": "email",
         "language": "en",
         "topic": "product_question",
-        "start": "8d 10:30",
+        "start": "6d 10:30",
         "subject": "Trade enquiry – boutique hotel Edinburgh",
         "steps": [
             ("0", "in", _t("""
@@ -1284,7 +1287,7 @@ CONVERSATIONS = [
                 Mark Stevens
             """)),
             ("30m", "tag", "anna", "b2b"),
-            ("1m", "assign", "anna"),
+            ("1m", "assign", "anna", "anna"),
             ("20m", "reply", "anna", _t("""
                 Dear Mark,
 
@@ -1319,7 +1322,7 @@ CONVERSATIONS = [
         "inbox": "phone",
         "language": "en",
         "topic": "complaint",
-        "start": "11d 14:20",
+        "start": "8d 14:20",
         "steps": [
             ("0", "call", "mira", "Mr Hughes (UK) called: DHL driver left his parcel (NH-127110) "
              "outside the door in the rain. Contents fine, box soaked. Not after a refund, "
@@ -1330,6 +1333,7 @@ CONVERSATIONS = [
         ],
     },
 ]
+# fmt: on
 
 CANNED_RESPONSES = [
     {

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Runs every benchmark in sequence (one heavy run at a time: the machine has two cores).
+# The peer goes first so the ingest run can print its ratios; all output lands in
+# bench/.work/run_all.log and the figures in bench/.work/results/*.json.
+set -eu
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+mkdir -p bench/.work
+{
+    $PY bench/peer_helpdesk.py -n 2000 --list-size 100000
+    $PY bench/ingest.py --db sqlite --db postgres -n 2000
+    $PY bench/list_latency.py --db sqlite --db postgres -n 100
+} 2>&1 | tee bench/.work/run_all.log

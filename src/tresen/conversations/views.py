@@ -57,7 +57,6 @@ def inbox(request):
         "next_offset": offset + PAGE_SIZE,
         "prev_offset": max(offset - PAGE_SIZE, 0) if offset else None,
         "query_string": query.urlencode(),
-        "counts": selectors.status_counts(request.user),
         "statuses": Status.choices,
         "channels": ChannelKind.choices,
         "topics": TOPICS.items(),
@@ -94,8 +93,7 @@ def detail(request, pk: int):
             "priorities": Priority.choices,
             "topics": TOPICS,
             "canned_responses": canned_responses,
-            "counts": selectors.status_counts(request.user),
-        },
+            },
     )
 
 

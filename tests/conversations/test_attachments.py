@@ -9,6 +9,7 @@ from tresen.conversations.types import InboundAttachment
 from tresen.testing.factories import receive
 
 PDF = b"%PDF-1.4 Rechnung"
+JPEG = b"\xff\xd8\xff\xe0 JFIF"
 
 
 @pytest.fixture
@@ -36,7 +37,9 @@ def test_allowed_attachment_is_stored_under_media_root(inbox, media):
 
 
 def test_oversized_attachment_is_recorded_without_a_file(inbox, media):
-    [attachment] = attach(inbox, InboundAttachment("foto.jpg", "image/jpeg", b"x" * 1025))
+    [attachment] = attach(
+        inbox, InboundAttachment("foto.jpg", "image/jpeg", JPEG.ljust(1025, b"x"))
+    )
 
     assert "larger than" in attachment.rejected_reason
     assert attachment.size == 1025
@@ -45,7 +48,9 @@ def test_oversized_attachment_is_recorded_without_a_file(inbox, media):
 
 
 def test_attachment_at_the_limit_is_accepted(inbox, media):
-    [attachment] = attach(inbox, InboundAttachment("foto.jpg", "image/jpeg", b"x" * 1024))
+    [attachment] = attach(
+        inbox, InboundAttachment("foto.jpg", "image/jpeg", JPEG.ljust(1024, b"x"))
+    )
 
     assert attachment.rejected_reason == ""
     assert Path(attachment.file.path).stat().st_size == 1024
@@ -67,7 +72,7 @@ def test_mixed_attachments_keep_their_order_and_message_survives(inbox, media):
         inbox,
         InboundAttachment("a.pdf", "application/pdf", PDF),
         InboundAttachment("b.exe", "application/x-msdownload", b"MZ"),
-        InboundAttachment("c.png", "image/png", b"\x89PNG"),
+        InboundAttachment("c.png", "image/png", b"\x89PNG\r\n\x1a\n"),
     )
 
     assert [(a.filename, bool(a.file), bool(a.rejected_reason)) for a in attachments] == [
@@ -81,13 +86,13 @@ def test_mixed_attachments_keep_their_order_and_message_survives(inbox, media):
 def test_same_filename_twice_does_not_overwrite(inbox, media):
     first, second = attach(
         inbox,
-        InboundAttachment("scan.pdf", "application/pdf", b"%PDF one"),
-        InboundAttachment("scan.pdf", "application/pdf", b"%PDF two"),
+        InboundAttachment("scan.pdf", "application/pdf", b"%PDF-1.4 one"),
+        InboundAttachment("scan.pdf", "application/pdf", b"%PDF-1.4 two"),
     )
 
     assert first.file.path != second.file.path
-    assert Path(first.file.path).read_bytes() == b"%PDF one"
-    assert Path(second.file.path).read_bytes() == b"%PDF two"
+    assert Path(first.file.path).read_bytes() == b"%PDF-1.4 one"
+    assert Path(second.file.path).read_bytes() == b"%PDF-1.4 two"
 
 
 def test_filename_with_a_path_does_not_lose_the_message(inbox, media):
@@ -99,7 +104,26 @@ def test_filename_with_a_path_does_not_lose_the_message(inbox, media):
 
 def test_message_with_only_an_attachment_is_kept(inbox, media):
     message = receive(
-        inbox, text="", attachments=(InboundAttachment("foto.jpg", "image/jpeg", b"\xff\xd8"),)
+        inbox, text="", attachments=(InboundAttachment("foto.jpg", "image/jpeg", JPEG),)
     )
 
     assert message.attachments.get().file
+
+
+def test_content_that_contradicts_its_declared_type_is_not_stored(inbox):
+    [attachment] = attach(
+        inbox, InboundAttachment("rechnung.pdf", "application/pdf", b"<html><script>x</script>")
+    )
+    assert attachment.rejected_reason == "the content is not application/pdf"
+    assert not attachment.file
+
+
+def test_office_document_must_be_a_zip_underneath(inbox):
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    good, bad = attach(
+        inbox,
+        InboundAttachment("brief.docx", docx, b"PK\x03\x04 word"),
+        InboundAttachment("fake.docx", docx, b"MZ not a zip"),
+    )
+    assert good.rejected_reason == "" and good.file
+    assert bad.rejected_reason.startswith("the content is not")

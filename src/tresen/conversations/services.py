@@ -14,6 +14,7 @@ from tresen.core.actors import Actor
 from tresen.core.events import publish_on_commit
 from tresen.core.taxonomy import TOPICS
 from tresen.customers.services import resolve_identity
+from tresen.lib import mime
 from tresen.lib.html import sanitize, to_text
 from tresen.lib.text import one_line
 
@@ -191,6 +192,8 @@ def _attach(message: Message, item: InboundAttachment, now: datetime) -> Attachm
         reason = f"larger than {settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)} MB"
     elif not any(item.content_type.startswith(t) for t in settings.ATTACHMENT_ALLOWED_TYPES):
         reason = f"content type {item.content_type} is not accepted"
+    elif mime.contradicts(item.content_type, item.content):
+        reason = f"the content is not {item.content_type}"
     attachment = Attachment(
         message=message,
         filename=item.filename[:255] or "attachment",

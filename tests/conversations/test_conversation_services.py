@@ -277,7 +277,7 @@ class TestLanguage:
 
         conversation.refresh_from_db()
         assert conversation.language == "de"
-        assert [e.data["language"] for e in got] == ["de"]
+        assert [e.data["new"] for e in got] == ["de"]
 
     @pytest.mark.parametrize("language", ["", "deu", "d1", "de-AT"])
     def test_language_must_be_iso_639_1(self, conversation, language):

@@ -326,20 +326,29 @@ def set_status(*, conversation: Conversation, status: str, actor: Actor) -> Conv
     return conversation
 
 
+def _change_field(conversation: Conversation, field: str, value, actor: Actor) -> Conversation:
+    """One field changed with its timeline entry and `conversation.<field>_changed` event."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    old = getattr(conversation, field)
+    if old != value:
+        now = clock.now()
+        _touch(conversation, now, **{field: value})
+        _record(conversation, f"{field}_changed", actor, now, old=old, new=value)
+        publish_on_commit(
+            f"conversation.{field}_changed",
+            actor=actor,
+            conversation_id=conversation.pk,
+            old=old,
+            new=value,
+        )
+    return conversation
+
+
 @transaction.atomic
 def set_priority(*, conversation: Conversation, priority: int, actor: Actor) -> Conversation:
     if priority not in Priority.values:
         raise ValidationError(f"unknown priority {priority!r}")
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if conversation.priority != priority:
-        now = clock.now()
-        old = conversation.priority
-        _touch(conversation, now, priority=priority)
-        _record(conversation, "priority_changed", actor, now, old=old, new=priority)
-        publish_on_commit(
-            "conversation.priority_changed", actor=actor, conversation_id=conversation.pk
-        )
-    return conversation
+    return _change_field(conversation, "priority", priority, actor)
 
 
 @transaction.atomic
@@ -377,20 +386,7 @@ def assign(*, conversation: Conversation, agent=None, team=None, actor: Actor) -
 def set_topic(*, conversation: Conversation, topic: str, actor: Actor) -> Conversation:
     if topic and topic not in TOPICS:
         raise ValidationError(f"unknown topic {topic!r}; use one of {', '.join(TOPICS)}")
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if conversation.topic != topic:
-        now = clock.now()
-        old = conversation.topic
-        _touch(conversation, now, topic=topic)
-        _record(conversation, "topic_changed", actor, now, old=old, new=topic)
-        publish_on_commit(
-            "conversation.topic_changed",
-            actor=actor,
-            conversation_id=conversation.pk,
-            old=old,
-            new=topic,
-        )
-    return conversation
+    return _change_field(conversation, "topic", topic, actor)
 
 
 @transaction.atomic
@@ -399,19 +395,7 @@ def set_language(*, conversation: Conversation, language: str, actor: Actor) -> 
     language = (language or "").strip().lower()
     if len(language) != 2 or not language.isalpha():
         raise ValidationError(f"not an ISO 639-1 language code: {language!r}")
-    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if conversation.language != language:
-        now = clock.now()
-        old = conversation.language
-        _touch(conversation, now, language=language)
-        _record(conversation, "language_changed", actor, now, old=old, new=language)
-        publish_on_commit(
-            "conversation.language_changed",
-            actor=actor,
-            conversation_id=conversation.pk,
-            language=language,
-        )
-    return conversation
+    return _change_field(conversation, "language", language, actor)
 
 
 def _tag_name(name: str) -> str:

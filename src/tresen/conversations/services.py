@@ -127,12 +127,10 @@ def _receive(inbound: InboundMessage, text: str, html: str, actor: Actor | None)
         changes = {"last_message_at": now, "updated_at": now, "preview": preview}
         if conversation.waiting_since is None:
             changes["waiting_since"] = now
-        if conversation.status in (Status.PENDING, Status.ON_HOLD):
-            changes["status"] = Status.OPEN
-            _record(
-                conversation, "status_changed", actor, now, old=conversation.status, new=Status.OPEN
-            )
         Conversation.objects.filter(pk=conversation.pk).update(**changes)
+        if conversation.status in (Status.PENDING, Status.ON_HOLD):
+            # The customer answered: the ball is in our court again.
+            _change_status(conversation, Status.OPEN, actor, now)
     message = Message.objects.create(
         conversation=conversation,
         inbox=inbox,

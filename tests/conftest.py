@@ -5,8 +5,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tresen.accounts.models import Role
+from tresen.accounts.selectors import forget_checked_tokens
 from tresen.core.events import subscribe, unsubscribe
 from tresen.testing.factories import ApiClient, make_agent, make_inbox, make_token
+
+
+@pytest.fixture(autouse=True)
+def _fresh_token_checks():
+    # Token checks are remembered per process; each test starts without them.
+    forget_checked_tokens()
 
 
 @pytest.fixture

@@ -81,10 +81,12 @@ TEMPLATES = [
 def _database() -> dict:
     url = os.environ.get("TRESEN_DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+        # Persistent: each process serves requests on one thread (see asgi.py).
+        return dj_database_url.parse(url, conn_max_age=None, conn_health_checks=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "tresen.sqlite3",
+        "CONN_MAX_AGE": None,
         "OPTIONS": {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

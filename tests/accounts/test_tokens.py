@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from tresen.accounts.models import ApiToken, hash_token
-from tresen.accounts.selectors import agent_for_token
+from tresen.accounts.selectors import TOKEN_RECHECK, agent_for_token, forget_checked_tokens
 from tresen.accounts.services import TOKEN_PREFIX, create_token
 from tresen.testing.factories import ApiClient
 
@@ -33,14 +33,17 @@ def test_lookup_finds_the_agent_and_notes_the_use(agent):
     assert ApiToken.objects.get().last_used_at is not None
 
 
-def test_last_use_is_written_at_most_once_a_minute(agent, django_assert_num_queries):
+def test_a_checked_token_is_trusted_briefly_then_checked_again(
+    agent, django_assert_num_queries, clock
+):
     token = create_token(agent=agent)
     agent_for_token(token)
 
-    with django_assert_num_queries(1):
-        agent_for_token(token)
-    an_hour_ago = timezone.now() - timedelta(hours=1)
+    with django_assert_num_queries(0):
+        assert agent_for_token(token) == agent
+    an_hour_ago = clock.now() - timedelta(hours=1)
     ApiToken.objects.update(last_used_at=an_hour_ago)
+    clock.advance(seconds=TOKEN_RECHECK.total_seconds() + 1)
     with django_assert_num_queries(2):
         agent_for_token(token)
     assert ApiToken.objects.get().last_used_at > an_hour_ago
@@ -60,9 +63,20 @@ def test_revoked_token_is_rejected(agent):
     assert client.get_json("/conversations").status_code == 200
 
     ApiToken.objects.update(revoked_at=timezone.now())
+    forget_checked_tokens()
 
     assert agent_for_token(token) is None
     assert client.get_json("/conversations").status_code == 401
+
+
+def test_revocation_reaches_every_process_within_the_recheck_time(agent, clock):
+    token = create_token(agent=agent)
+    assert agent_for_token(token) == agent
+    ApiToken.objects.update(revoked_at=timezone.now())
+
+    assert agent_for_token(token) == agent  # still trusted from the last check
+    clock.advance(seconds=TOKEN_RECHECK.total_seconds() + 1)
+    assert agent_for_token(token) is None
 
 
 def test_token_of_a_deactivated_agent_is_rejected(agent):

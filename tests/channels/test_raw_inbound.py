@@ -101,10 +101,10 @@ def test_failed_processing_keeps_the_raw_item_for_a_retry(inbox):
 
 def test_store_and_process_is_idempotent(inbox):
     first = inbound.store_and_process(
-        channel="api", inbox_id=inbox.pk, external_id="ext-9", payload=PAYLOAD
+        channel="api", inbox=inbox, external_id="ext-9", payload=PAYLOAD
     )
     again = inbound.store_and_process(
-        channel="api", inbox_id=inbox.pk, external_id="ext-9", payload=PAYLOAD
+        channel="api", inbox=inbox, external_id="ext-9", payload=PAYLOAD
     )
 
     assert (first.created, again.created) == (True, False)

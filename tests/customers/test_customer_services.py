@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from tresen.core.actors import SYSTEM, Actor
 from tresen.customers import services
 from tresen.customers.models import Customer, CustomerNote, Identity
-from tresen.testing.factories import as_actor, make_conversation
+from tresen.testing.factories import as_actor, make_conversation, make_inbox, receive
 
 
 @pytest.mark.parametrize(
@@ -74,8 +74,11 @@ def test_resolve_publishes_customer_created_only_for_new_customers(
     assert [e.data for e in got] == [{"customer_id": identity.customer_id}]
 
 
-def test_resolve_losing_a_race_returns_the_winners_identity(db, monkeypatch):
+def test_losing_a_race_for_a_new_identity_retries_and_joins_the_winner(
+    transactional_db, monkeypatch
+):
     """Another request created the identity between our lookup and our insert."""
+    inbox = make_inbox()
     winner = services.resolve_identity(kind="email", value="race@example.de", actor=SYSTEM)
     real_select_related = Identity.objects.select_related
     calls = []
@@ -88,12 +91,11 @@ def test_resolve_losing_a_race_returns_the_winners_identity(db, monkeypatch):
 
     monkeypatch.setattr(Identity.objects, "select_related", first_lookup_misses)
 
-    loser = services.resolve_identity(kind="email", value="race@example.de", actor=SYSTEM)
+    message = receive(inbox, email="race@example.de")
 
     assert len(calls) == 2
-    assert loser.pk == winner.pk
-    assert loser.customer_id == winner.customer_id
-    # The customer the loser had started to create was rolled back with its savepoint.
+    assert message.conversation.customer_id == winner.customer_id
+    # The customer the losing attempt had created was rolled back with it.
     assert Customer.objects.count() == 1
 
 

@@ -1,11 +1,11 @@
 import uuid
 
-from django.db import transaction
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, EmailStr, Field
 
 from tresen.conversations.services import inbox_for_channel
+from tresen.core.transactions import atomic_with_retry
 
 from .inbound import store_and_process
 
@@ -40,15 +40,14 @@ def post_inbound(request, payload: InboundIn):
     if not (payload.text.strip() or payload.html.strip()):
         raise HttpError(400, "the message needs text or html")
     data = payload.model_dump(by_alias=True, mode="json")
-    with transaction.atomic():
+    external_id = payload.external_id or f"generated:{uuid.uuid4()}"
+
+    def store():
         inbox = inbox_for_channel("api", inbox_id=payload.inbox_id)
         if inbox is None:
             raise HttpError(404, f"no active API inbox with id {payload.inbox_id}")
-        stored = store_and_process(
-            channel="api",
-            inbox_id=inbox.pk,
-            external_id=payload.external_id or f"generated:{uuid.uuid4()}",
-            payload=data,
-        )
+        return store_and_process(channel="api", inbox=inbox, external_id=external_id, payload=data)
+
+    stored = atomic_with_retry(store)
     out = {"conversation_id": stored.raw.conversation_id, "message_id": stored.raw.message_id}
     return Status(201 if stored.created else 200, out)

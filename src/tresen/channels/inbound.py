@@ -34,11 +34,10 @@ def store_raw(*, channel: str, inbox_id: int, external_id: str, payload: dict) -
 
 
 def process(raw: RawInbound) -> RawInbound:
-    """Parses and threads one raw item; safe to call again for the same item."""
+    """Parses and threads one stored raw item; safe to call again for the same item."""
     if raw.processed_at is not None:
         return raw
-    inbound = adapter_for(raw.channel).parse(raw)
-    message, _ = receive_message(inbound=inbound)
+    message, _ = receive_message(inbound=adapter_for(raw.channel).parse(raw))
     raw.processed_at = clock.now()
     raw.message_id = message.pk
     raw.conversation_id = message.conversation_id
@@ -47,8 +46,24 @@ def process(raw: RawInbound) -> RawInbound:
     return raw
 
 
-@transaction.atomic
-def store_and_process(*, channel: str, inbox_id: int, external_id: str, payload: dict) -> Stored:
-    """For channels whose sender waits for the ids: raw row and message in one transaction."""
-    stored = store_raw(channel=channel, inbox_id=inbox_id, external_id=external_id, payload=payload)
-    return Stored(process(stored.raw), stored.created)
+def store_and_process(*, channel: str, inbox, external_id: str, payload: dict) -> Stored:
+    """For senders that wait for the ids: raw row and message in one transaction.
+
+    Runs inside the caller's transaction; when two deliveries of one id race, the loser's
+    transaction fails on the unique constraint and, retried, finds the winner's row here.
+    """
+    existing = RawInbound.objects.filter(
+        channel=channel, inbox=inbox, external_id=external_id
+    ).first()
+    if existing is not None:
+        return Stored(existing, False)
+    now = clock.now()
+    raw = RawInbound(
+        channel=channel, inbox=inbox, external_id=external_id, payload=payload, received_at=now
+    )
+    message, _ = receive_message(inbound=adapter_for(channel).parse(raw), inbox=inbox)
+    raw.processed_at = now
+    raw.message_id = message.pk
+    raw.conversation_id = message.conversation_id
+    raw.save(force_insert=True)
+    return Stored(raw, True)

@@ -7,12 +7,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from tresen.core import clock
 from tresen.core.actors import Actor
 from tresen.core.events import publish_on_commit
 from tresen.core.taxonomy import TOPICS
+from tresen.core.transactions import atomic_with_retry
 from tresen.customers.services import resolve_identity
 from tresen.lib import mime
 from tresen.lib.html import sanitize, to_text
@@ -61,35 +62,40 @@ def _body(text: str, html: str, attachment_names: tuple[str, ...] = ()) -> tuple
     return text, html
 
 
-def receive_message(*, inbound: InboundMessage, actor: Actor | None = None) -> tuple[Message, bool]:
-    """Threads an inbound message into a conversation; (message, created)."""
+def receive_message(
+    *, inbound: InboundMessage, actor: Actor | None = None, inbox: Inbox | None = None
+) -> tuple[Message, bool]:
+    """Threads an inbound message into a conversation; (message, created).
+
+    The same provider id twice gives the first message back. `inbox` saves a query when the
+    caller has it already.
+    """
     text, html = _body(
         inbound.text, inbound.html, tuple(a.filename or "attachment" for a in inbound.attachments)
     )
-    try:
-        with transaction.atomic():
-            return _receive(inbound, text, html, actor), True
-    except _Duplicate as duplicate:
-        return duplicate.message, False
-    except IntegrityError:
-        # A concurrent delivery of the same provider id won the race.
-        if inbound.external_id:
-            existing = Message.objects.filter(
-                inbox_id=inbound.inbox_id, external_id=inbound.external_id
-            ).first()
-            if existing is not None:
-                return existing, False
-        raise
 
-
-def _receive(inbound: InboundMessage, text: str, html: str, actor: Actor | None) -> Message:
-    if inbound.external_id:
-        existing = Message.objects.filter(
-            inbox_id=inbound.inbox_id, external_id=inbound.external_id
-        ).first()
+    def work() -> tuple[Message, bool]:
+        existing = _by_external_id(inbound)
         if existing is not None:
-            raise _Duplicate(existing)
-    inbox = Inbox.objects.get(pk=inbound.inbox_id)
+            return existing, False
+        return _receive(inbound, inbox, text, html, actor), True
+
+    return atomic_with_retry(work)
+
+
+def _by_external_id(inbound: InboundMessage) -> Message | None:
+    if not inbound.external_id:
+        return None
+    return Message.objects.filter(
+        inbox_id=inbound.inbox_id, external_id=inbound.external_id
+    ).first()
+
+
+def _receive(
+    inbound: InboundMessage, inbox: Inbox | None, text: str, html: str, actor: Actor | None
+) -> Message:
+    if inbox is None or inbox.pk != inbound.inbox_id:
+        inbox = Inbox.objects.get(pk=inbound.inbox_id)
     identity = resolve_identity(
         kind=inbound.identity_kind,
         value=inbound.identity_value,
@@ -99,17 +105,12 @@ def _receive(inbound: InboundMessage, text: str, html: str, actor: Actor | None)
     actor = actor or Actor.customer(identity.customer_id, identity.customer.name)
     # The customer has waited since they sent it, not since we processed it.
     now = inbound.received_at or clock.now()
-    conversation = _thread(inbox, identity, inbound)
+    latest = _thread(inbox, identity, inbound)
+    conversation = latest if latest is not None and latest.is_open else None
     preview = one_line(text, 160)
     if conversation is None:
-        previous = (
-            Conversation.objects.filter(identity=identity, inbox=inbox)
-            .order_by("-last_message_at")
-            .values_list("pk", flat=True)
-            .first()
-        )
         conversation = Conversation.objects.create(
-            previous_id=previous,
+            previous=latest,
             inbox=inbox,
             customer_id=identity.customer_id,
             identity=identity,
@@ -156,22 +157,17 @@ def _receive(inbound: InboundMessage, text: str, html: str, actor: Actor | None)
     return message
 
 
-class _Duplicate(IntegrityError):
-    def __init__(self, message: Message):
-        super().__init__("duplicate inbound message")
-        self.message = message
-
-
 def _thread(inbox: Inbox, identity, inbound: InboundMessage) -> Conversation | None:
+    """The conversation this message continues if it is open, else the one it follows up."""
     if inbound.conversation_id:
         hinted = Conversation.objects.filter(
-            pk=inbound.conversation_id, customer_id=identity.customer_id
+            pk=inbound.conversation_id, customer_id=identity.customer_id, status__in=OPEN_STATUSES
         ).first()
         # A hint never appends a stranger's message to someone else's conversation.
-        if hinted is not None and hinted.status in OPEN_STATUSES:
+        if hinted is not None:
             return hinted
     return (
-        Conversation.objects.filter(identity=identity, inbox=inbox, status__in=OPEN_STATUSES)
+        Conversation.objects.filter(identity=identity, inbox=inbox)
         .order_by("-last_message_at")
         .first()
     )

@@ -2,7 +2,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from tresen.core.actors import Actor
 from tresen.core.events import publish_on_commit
@@ -40,15 +40,12 @@ def resolve_identity(*, kind: str, value: str, name: str = "", actor: Actor) -> 
             Customer.objects.filter(pk=identity.customer_id).update(name=name[:200])
             identity.customer.name = name[:200]
         return identity
-    try:
-        with transaction.atomic():
-            customer = Customer.objects.create(name=(name or "")[:200])
-            identity = Identity.objects.create(
-                customer=customer, kind=kind, value=value, display_name=(name or "")[:200]
-            )
-    except IntegrityError:
-        # Someone else created it concurrently: theirs wins.
-        return Identity.objects.select_related("customer").get(kind=kind, value=value)
+    # A concurrent creation of the same identity fails on the unique constraint; the caller's
+    # transaction starts over (core.transactions.atomic_with_retry) and finds it above.
+    customer = Customer.objects.create(name=(name or "")[:200])
+    identity = Identity.objects.create(
+        customer=customer, kind=kind, value=value, display_name=(name or "")[:200]
+    )
     publish_on_commit("customer.created", actor=actor, customer_id=customer.pk)
     return identity
 

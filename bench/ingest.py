@@ -63,6 +63,17 @@ def server_command(name: str, port: int, data_dir: str) -> list[str]:
     commands = {
         # What users run: uvicorn[standard] plus the task worker, as `tresen run` starts them.
         "tresen-run": [f"{bin_}/tresen", "run", "--data-dir", data_dir, "--port", str(port)],
+        # Two web processes, one per core (each serves requests on one thread).
+        "tresen-run-2": [
+            f"{bin_}/tresen",
+            "run",
+            "--data-dir",
+            data_dir,
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
         "uvicorn-httptools": [*uvicorn, "--http", "httptools", "--loop", "uvloop"],
         "uvicorn-h11": [*uvicorn, "--http", "h11", "--loop", "asyncio"],
         "granian-asgi": [*granian, "--interface", "asgi", APP],
@@ -83,6 +94,7 @@ def server_command(name: str, port: int, data_dir: str) -> list[str]:
 
 SERVERS = [
     "tresen-run",
+    "tresen-run-2",
     "uvicorn-httptools",
     "uvicorn-h11",
     "granian-asgi",
@@ -237,22 +249,21 @@ def _inprocess_child(count: int) -> None:
     import django
 
     django.setup()
-    from django.db import transaction
-
     from tresen.channels.inbound import store_and_process
     from tresen.conversations.services import inbox_for_channel
+    from tresen.core.transactions import atomic_with_retry
 
     def ingest(batch: list[dict]) -> None:
         # The same work as the API view, minus HTTP, JSON parsing and auth.
         for payload in batch:
-            inbox = inbox_for_channel("api")
-            with transaction.atomic():
-                store_and_process(
+            atomic_with_retry(
+                lambda payload=payload: store_and_process(
                     channel="api",
-                    inbox_id=inbox.pk,
+                    inbox=inbox_for_channel("api"),
                     external_id=payload["external_id"],
                     payload=payload,
                 )
+            )
 
     ingest(messages(200, "warm", seed=1))
     batch = messages(count, "inproc")

@@ -69,7 +69,14 @@ def _generate(count: int) -> None:
     from django.db import connection
 
     from tresen.accounts.models import Agent, Team
-    from tresen.conversations.models import Conversation, Inbox, Message, Tag
+    from tresen.conversations.models import (
+        OPEN_STATUSES,
+        Conversation,
+        Inbox,
+        Message,
+        Tag,
+        queue_key,
+    )
     from tresen.customers.models import Customer, Identity
 
     rng = random.Random(11)
@@ -105,6 +112,7 @@ def _generate(count: int) -> None:
         created = now - datetime.timedelta(minutes=rng.randrange(1, 60 * 24 * 365))
         last = created + datetime.timedelta(minutes=rng.randrange(0, 60 * 24 * 3))
         unassigned = status == "new" or rng.random() < 0.2
+        waiting_since = last if status in ("new", "open") else None
         conversations.append(
             Conversation(
                 inbox=inbox,
@@ -116,13 +124,15 @@ def _generate(count: int) -> None:
                 priority=rng.choices([1, 2, 3, 4], [10, 70, 15, 5])[0],
                 assignee=None if unassigned else rng.choice(agents),
                 team=inbox.team,
-                topic=rng.choice(["shipping", "returns", "invoice", "product", ""]),
+                topic=rng.choice(["shipping", "return", "invoice", "product_question", ""]),
                 language=rng.choice(["de", "de", "en"]),
                 urgent=rng.random() < 0.03,
                 created_at=created,
                 updated_at=last,
                 last_message_at=last,
-                waiting_since=last if status in ("new", "open") else None,
+                waiting_since=waiting_since,
+                is_open=status in OPEN_STATUSES,
+                queue_key=queue_key(waiting_since, last),
                 first_response_at=None if status == "new" else created,
                 solved_at=last if status in ("solved", "closed") else None,
             )

@@ -6,12 +6,14 @@ from django.db import transaction
 
 from tresen.conversations import services
 from tresen.conversations.models import (
+    OPEN_STATUSES,
     Conversation,
     DeliveryStatus,
     Message,
     Priority,
     Status,
     TimelineEvent,
+    queue_key,
 )
 from tresen.conversations.types import InboundMessage
 from tresen.core.actors import SYSTEM, Actor
@@ -286,3 +288,27 @@ class TestLanguage:
 
         conversation.refresh_from_db()
         assert conversation.language == ""
+
+
+def test_stored_queue_order_follows_every_change(inbox, agent, clock):
+    """is_open and queue_key are denormalised for the list's index: they must never drift."""
+    first = make_conversation(inbox)
+    clock.advance(minutes=5)
+    second = make_conversation(inbox)
+    actor = as_actor(agent)
+    clock.advance(minutes=5)
+    services.send_reply(
+        conversation=second, text="Ist unterwegs", agent=agent, actor=actor, status="pending"
+    )
+    clock.advance(minutes=5)
+    services.set_status(conversation=first, status="solved", actor=actor)
+    clock.advance(minutes=5)
+    receive(inbox, email=second.identity.value, text="Danke, und wann genau?")
+
+    for row in Conversation.objects.all():
+        assert row.is_open == (row.status in OPEN_STATUSES)
+        assert row.queue_key == queue_key(row.waiting_since, row.last_message_at)
+    second.refresh_from_db()
+    assert second.status == "open" and second.waiting_since == clock.now()
+    ordered = list(Conversation.objects.order_by("queue_key").values_list("pk", flat=True))
+    assert ordered == [second.pk, first.pk]  # waiting first, the solved one after

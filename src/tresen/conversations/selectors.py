@@ -1,10 +1,10 @@
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tresen.customers.models import Identity
 
-from .models import OPEN_STATUSES, Conversation, Message, Tag, TimelineEvent
+from .models import Conversation, Message, Tag, TimelineEvent
 
 VIEWS = ("mine", "unassigned", "all")
 SORTS = ("waiting", "recent", "oldest", "priority")
@@ -39,7 +39,7 @@ def conversations(*, filters: ConversationFilter, agent=None) -> QuerySet[Conver
     elif filters.status:
         qs = qs.filter(status=filters.status)
     else:
-        qs = qs.filter(status__in=OPEN_STATUSES)
+        qs = qs.filter(is_open=True)
     if filters.channel:
         qs = qs.filter(inbox__channel=filters.channel)
     if filters.inbox_id:
@@ -61,16 +61,15 @@ def conversations(*, filters: ConversationFilter, agent=None) -> QuerySet[Conver
     return qs.order_by(*_ordering(filters.sort))
 
 
-def _ordering(sort: str) -> tuple:
-    waiting_first = F("waiting_since").asc(nulls_last=True)
+def _ordering(sort: str) -> tuple[str, ...]:
     if sort == "recent":
         return ("-last_message_at", "-id")
     if sort == "oldest":
         return ("created_at", "id")
     if sort == "priority":
-        return ("-priority", waiting_first, "id")
-    # Longest-waiting first; conversations nobody waits on go last.
-    return (waiting_first, "-last_message_at", "id")
+        return ("-priority", "queue_key", "id")
+    # Longest-waiting first, then those nobody waits on, newest first (models.queue_key).
+    return ("queue_key", "id")
 
 
 def _search(query: str) -> Q:
@@ -130,7 +129,7 @@ def customer_conversations(customer_id: int, *, exclude_id: int | None = None, l
 
 def status_counts(agent) -> dict[str, int]:
     """Badge numbers for the sidebar: open work by view."""
-    open_qs = Conversation.objects.filter(status__in=OPEN_STATUSES)
+    open_qs = Conversation.objects.filter(is_open=True)
     return {
         "mine": open_qs.filter(assignee=agent).count(),
         "unassigned": open_qs.filter(assignee__isnull=True).count(),

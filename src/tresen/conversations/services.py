@@ -31,6 +31,7 @@ from .models import (
     Status,
     Tag,
     TimelineEvent,
+    queue_key,
 )
 from .types import InboundAttachment, InboundMessage
 
@@ -121,14 +122,18 @@ def _receive(
             updated_at=now,
             last_message_at=now,
             waiting_since=now,
+            queue_key=queue_key(now, now),
         )
         _record(conversation, "created", actor, now, channel=inbox.channel)
         publish_on_commit("conversation.created", actor=actor, conversation_id=conversation.pk)
     else:
-        changes = {"last_message_at": now, "updated_at": now, "preview": preview}
-        if conversation.waiting_since is None:
-            changes["waiting_since"] = now
-        Conversation.objects.filter(pk=conversation.pk).update(**changes)
+        _touch(
+            conversation,
+            now,
+            last_message_at=now,
+            preview=preview,
+            waiting_since=conversation.waiting_since or now,
+        )
         if conversation.status in (Status.PENDING, Status.ON_HOLD):
             # The customer answered: the ball is in our court again.
             _change_status(conversation, Status.OPEN, actor, now)
@@ -206,7 +211,12 @@ def _touch(conversation: Conversation, now: datetime, **fields) -> None:
     fields["updated_at"] = now
     for name, value in fields.items():
         setattr(conversation, name, value)
-    conversation.save(update_fields=list(fields))
+    names = list(fields)
+    if fields.keys() & {"status", "waiting_since", "last_message_at"}:
+        conversation.is_open = conversation.status in OPEN_STATUSES
+        conversation.queue_key = queue_key(conversation.waiting_since, conversation.last_message_at)
+        names += ["is_open", "queue_key"]
+    conversation.save(update_fields=names)
 
 
 @transaction.atomic

@@ -73,8 +73,11 @@ def detail(request, pk: int):
     conversation = get_object_or_404(selectors.detail_queryset(), pk=pk)
     customer = customer_detail(conversation.customer_id)
     canned_responses = [
-        {"title": c.title, "language": c.language, "text": canned.fill(
-            c.text, conversation=conversation, agent=request.user)}
+        {
+            "title": c.title,
+            "language": c.language,
+            "text": canned.fill(c.text, conversation=conversation, agent=request.user),
+        }
         for c in CannedResponse.objects.all()
     ]
     return render(
@@ -93,7 +96,7 @@ def detail(request, pk: int):
             "priorities": Priority.choices,
             "topics": TOPICS,
             "canned_responses": canned_responses,
-            },
+        },
     )
 
 
@@ -118,11 +121,21 @@ def reply(request, pk: int):
     if status is not None and status not in Status.values:
         status = None
     if request.POST.get("kind") == "note":
-        _run(request, pk, lambda: services.add_note(
-            conversation=conversation, text=text, agent=request.user, actor=actor))
+        _run(
+            request,
+            pk,
+            lambda: services.add_note(
+                conversation=conversation, text=text, agent=request.user, actor=actor
+            ),
+        )
     else:
-        _run(request, pk, lambda: services.send_reply(
-            conversation=conversation, text=text, agent=request.user, actor=actor, status=status))
+        _run(
+            request,
+            pk,
+            lambda: services.send_reply(
+                conversation=conversation, text=text, agent=request.user, actor=actor, status=status
+            ),
+        )
     return _back(pk)
 
 
@@ -130,9 +143,15 @@ def reply(request, pk: int):
 @require_POST
 def status(request, pk: int):
     conversation = get_object_or_404(Conversation, pk=pk)
-    _run(request, pk, lambda: services.set_status(
-        conversation=conversation, status=request.POST.get("status", ""),
-        actor=Actor.agent(request.user)))
+    _run(
+        request,
+        pk,
+        lambda: services.set_status(
+            conversation=conversation,
+            status=request.POST.get("status", ""),
+            actor=Actor.agent(request.user),
+        ),
+    )
     return _back(pk)
 
 
@@ -141,8 +160,13 @@ def status(request, pk: int):
 def priority(request, pk: int):
     conversation = get_object_or_404(Conversation, pk=pk)
     value = _int(request.POST.get("priority")) or 0
-    _run(request, pk, lambda: services.set_priority(
-        conversation=conversation, priority=value, actor=Actor.agent(request.user)))
+    _run(
+        request,
+        pk,
+        lambda: services.set_priority(
+            conversation=conversation, priority=value, actor=Actor.agent(request.user)
+        ),
+    )
     return _back(pk)
 
 
@@ -151,13 +175,15 @@ def priority(request, pk: int):
 def assign(request, pk: int):
     conversation = get_object_or_404(Conversation, pk=pk)
     agent_id = request.POST.get("agent", "")
-    agent = (
-        request.user if agent_id == "me"
-        else active_agents().filter(pk=_int(agent_id)).first()
-    )
+    agent = request.user if agent_id == "me" else active_agents().filter(pk=_int(agent_id)).first()
     team = teams().filter(pk=_int(request.POST.get("team"))).first()
-    _run(request, pk, lambda: services.assign(
-        conversation=conversation, agent=agent, team=team, actor=Actor.agent(request.user)))
+    _run(
+        request,
+        pk,
+        lambda: services.assign(
+            conversation=conversation, agent=agent, team=team, actor=Actor.agent(request.user)
+        ),
+    )
     return _back(pk)
 
 
@@ -167,11 +193,21 @@ def tags(request, pk: int):
     conversation = get_object_or_404(Conversation, pk=pk)
     actor = Actor.agent(request.user)
     if request.POST.get("remove"):
-        _run(request, pk, lambda: services.remove_tag(
-            conversation=conversation, name=request.POST["remove"], actor=actor))
+        _run(
+            request,
+            pk,
+            lambda: services.remove_tag(
+                conversation=conversation, name=request.POST["remove"], actor=actor
+            ),
+        )
     else:
-        _run(request, pk, lambda: services.add_tag(
-            conversation=conversation, name=request.POST.get("name", ""), actor=actor))
+        _run(
+            request,
+            pk,
+            lambda: services.add_tag(
+                conversation=conversation, name=request.POST.get("name", ""), actor=actor
+            ),
+        )
     return _back(pk)
 
 

@@ -24,6 +24,7 @@ from tresen.conversations.models import (
     Message,
     Priority,
     TimelineEvent,
+    queue_key,
 )
 from tresen.conversations.types import InboundMessage
 from tresen.core import clock
@@ -312,6 +313,8 @@ def _backdate(conversation_id, at, *, since, events_at=None) -> None:
     }
     if stamped:
         row.update(**stamped)
+        times = row.values("waiting_since", "last_message_at").get()
+        row.update(queue_key=queue_key(times["waiting_since"], times["last_message_at"]))
     messages = Message.objects.filter(conversation_id=conversation_id)
     messages.filter(created_at__gte=since).update(created_at=at)
     messages.filter(sent_at__gte=since).update(sent_at=at)

@@ -7,6 +7,9 @@ from tresen.customers.models import Identity
 from .models import Conversation, Message, Tag, TimelineEvent
 
 VIEWS = ("mine", "unassigned", "all")
+# `is_open=True` compiles to a bare column on SQLite, which its planner cannot match to the
+# (is_open, queue_key) index; `IN (1)` it can.
+OPEN = Q(is_open__in=(True,))
 SORTS = ("waiting", "recent", "oldest", "priority")
 
 
@@ -39,7 +42,7 @@ def conversations(*, filters: ConversationFilter, agent=None) -> QuerySet[Conver
     elif filters.status:
         qs = qs.filter(status=filters.status)
     else:
-        qs = qs.filter(is_open=True)
+        qs = qs.filter(OPEN)
     if filters.channel:
         qs = qs.filter(inbox__channel=filters.channel)
     if filters.inbox_id:
@@ -129,7 +132,7 @@ def customer_conversations(customer_id: int, *, exclude_id: int | None = None, l
 
 def status_counts(agent) -> dict[str, int]:
     """Badge numbers for the sidebar: open work by view."""
-    open_qs = Conversation.objects.filter(is_open=True)
+    open_qs = Conversation.objects.filter(OPEN)
     return {
         "mine": open_qs.filter(assignee=agent).count(),
         "unassigned": open_qs.filter(assignee__isnull=True).count(),

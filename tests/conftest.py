@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 
 from tresen.accounts.models import Role
 from tresen.accounts.selectors import forget_checked_tokens
@@ -11,9 +12,10 @@ from tresen.testing.factories import ApiClient, make_agent, make_inbox, make_tok
 
 
 @pytest.fixture(autouse=True)
-def _fresh_token_checks():
-    # Token checks are remembered per process; each test starts without them.
+def _fresh_process_memory():
+    # Token checks and badge counts are remembered per process; each test starts without.
     forget_checked_tokens()
+    cache.clear()
 
 
 @pytest.fixture

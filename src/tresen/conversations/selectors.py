@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from tresen.customers.models import Identity
@@ -130,14 +131,21 @@ def customer_conversations(customer_id: int, *, exclude_id: int | None = None, l
     return list(qs.order_by("-last_message_at")[:limit])
 
 
+COUNTS_FRESH_FOR = 5  # seconds; badges may lag a moment, the list itself never does
+
+
 def status_counts(agent) -> dict[str, int]:
-    """Badge numbers for the sidebar: open work by view."""
-    open_qs = Conversation.objects.filter(OPEN)
-    return {
-        "mine": open_qs.filter(assignee=agent).count(),
-        "unassigned": open_qs.filter(assignee__isnull=True).count(),
-        "all": open_qs.count(),
-    }
+    """Badge numbers for the navigation: open work by view, shown on every page."""
+
+    def count() -> dict[str, int]:
+        open_qs = Conversation.objects.filter(OPEN)
+        return {
+            "mine": open_qs.filter(assignee=agent).count(),
+            "unassigned": open_qs.filter(assignee__isnull=True).count(),
+            "all": open_qs.count(),
+        }
+
+    return cache.get_or_set(f"tresen:view-counts:{agent.pk}", count, COUNTS_FRESH_FOR)
 
 
 def message_for_delivery(message_id: int) -> Message:

@@ -160,6 +160,9 @@ TRESEN_CHANNEL_ADAPTERS = {
     "api": "tresen.channels.rest.adapter.ApiAdapter",
 }
 
+# Run by each task worker as it starts (core cannot import the modules that need it).
+TRESEN_WORKER_STARTUP = ["tresen.channels.tasks.requeue_unprocessed"]
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

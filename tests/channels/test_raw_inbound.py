@@ -1,10 +1,12 @@
 """Store raw first, then process: retries and crashes neither lose nor duplicate a message."""
 
+from datetime import timedelta
+
 import pytest
 
 from tresen.channels import inbound
 from tresen.channels.models import RawInbound
-from tresen.channels.tasks import process_raw_inbound
+from tresen.channels.tasks import process_raw_inbound, requeue_unprocessed
 from tresen.conversations.models import Conversation, Message
 from tresen.testing.factories import make_inbox
 
@@ -110,3 +112,33 @@ def test_store_and_process_is_idempotent(inbox):
     assert (first.created, again.created) == (True, False)
     assert again.raw.message_id == first.raw.message_id
     assert Message.objects.count() == 1
+
+
+def test_stranded_raw_items_are_processed_when_a_worker_starts(inbox, clock):
+    stranded = inbound.store_raw(
+        channel="api", inbox_id=inbox.pk, external_id="lost-1", payload=PAYLOAD
+    ).raw
+    fresh = inbound.store_raw(
+        channel="api", inbox_id=inbox.pk, external_id="new-1", payload=PAYLOAD
+    ).raw
+    RawInbound.objects.filter(pk=stranded.pk).update(received_at=clock.now() - timedelta(minutes=5))
+
+    # Test settings run tasks inline: requeueing processes at once.
+    assert requeue_unprocessed() == 1
+    stranded.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stranded.processed_at is not None and stranded.message_id
+    assert fresh.processed_at is None  # may still be in its own task's hands
+
+
+def test_a_failing_raw_item_keeps_the_reason(inbox):
+    from tresen.channels.tasks import process_raw_inbound
+
+    broken = inbound.store_raw(
+        channel="api", inbox_id=inbox.pk, external_id="bad-1", payload={"text": "no sender"}
+    ).raw
+    with pytest.raises(KeyError):
+        process_raw_inbound.call(broken.pk)
+    broken.refresh_from_db()
+    assert broken.processed_at is None
+    assert broken.error == "KeyError: 'from'"

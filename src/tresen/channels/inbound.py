@@ -1,6 +1,7 @@
 """Store first, then process: a crash or a retry never loses or duplicates a message."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 
@@ -44,6 +45,12 @@ def process(raw: RawInbound) -> RawInbound:
     raw.error = ""
     raw.save(update_fields=["processed_at", "message_id", "conversation_id", "error"])
     return raw
+
+
+def unprocessed(*, older_than_seconds: int = 60):
+    """Raw items whose processing never finished: a crash, a lost task, a bug since fixed."""
+    cutoff = clock.now() - timedelta(seconds=older_than_seconds)
+    return RawInbound.objects.filter(processed_at__isnull=True, received_at__lt=cutoff)
 
 
 def store_and_process(*, channel: str, inbox, external_id: str, payload: dict) -> Stored:

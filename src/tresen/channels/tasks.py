@@ -29,7 +29,21 @@ def _unexpected(error: Exception, message_id: int) -> DeliveryError:
 
 @task()
 def process_raw_inbound(raw_id: int) -> None:
-    inbound.process(RawInbound.objects.get(pk=raw_id))
+    raw = RawInbound.objects.get(pk=raw_id)
+    try:
+        inbound.process(raw)
+    except Exception as error:
+        # Kept with the raw item for the inbox's error list; the item stays unprocessed.
+        RawInbound.objects.filter(pk=raw_id).update(error=f"{type(error).__name__}: {error}"[:2000])
+        raise
+
+
+def requeue_unprocessed() -> int:
+    """Gives every stranded raw item another processing task; run when a worker starts."""
+    ids = list(inbound.unprocessed().values_list("pk", flat=True))
+    for raw_id in ids:
+        process_raw_inbound.enqueue(raw_id)
+    return len(ids)
 
 
 @task()

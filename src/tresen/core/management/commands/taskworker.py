@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
+from django.utils.module_loading import import_string
 
 from tresen.core.health import HEARTBEAT_EVERY, beat
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval: float, **options):
         name = f"{socket.gethostname()}:{os.getpid()}"
+        for hook in settings.TRESEN_WORKER_STARTUP:
+            import_string(hook)()
         stop = threading.Event()
         threading.Thread(target=self._heartbeat, args=(name, stop), daemon=True).start()
         try:

@@ -3,8 +3,8 @@
 Agents, teams, customers and every message, note, assignment and status change go through
 `accounts`, `customers` and `conversations` services, so the demo shows what the real code
 paths produce. Inboxes, the support calendar and canned responses have no services yet and
-are created directly. The story is three weeks long; `_backdate` moves each step's
-timestamps from the real clock to the story's time (see there).
+are created directly. The story is three weeks long: each step runs under `clock.at(...)`,
+so the services stamp it with the story's time.
 """
 
 import re
@@ -23,8 +23,6 @@ from tresen.conversations.models import (
     Inbox,
     Message,
     Priority,
-    TimelineEvent,
-    queue_key,
 )
 from tresen.conversations.types import InboundMessage
 from tresen.core import clock
@@ -32,7 +30,7 @@ from tresen.core.actors import SYSTEM, Actor
 from tresen.core.business_hours import is_holiday, next_open
 from tresen.core.models import Calendar
 from tresen.customers import services as customers
-from tresen.customers.models import Customer, CustomerNote, Identity
+from tresen.customers.models import Customer
 
 from . import data
 
@@ -127,22 +125,24 @@ class _Loader:
             first_contact[key] = min(first_contact.get(key, start), start)
         for key, spec in data.CUSTOMERS.items():
             (kind, value), *more = spec["identities"].items()
-            customer = customers.resolve_identity(
-                kind=kind, value=value, name=spec["name"], actor=SYSTEM
-            ).customer
-            for kind, value in more:
-                customers.add_identity(customer=customer, kind=kind, value=value, actor=SYSTEM)
             if "since" in spec:
                 since = self.now - timedelta(days=spec["since"])
             else:
                 since = first_contact.get(key, self.latest) - timedelta(minutes=2)
-            _backdate_customer(customer, since)
+            with clock.at(since):
+                customer = customers.resolve_identity(
+                    kind=kind, value=value, name=spec["name"], actor=SYSTEM
+                ).customer
+                for kind, value in more:
+                    customers.add_identity(
+                        customer=customer, kind=kind, value=value, actor=SYSTEM
+                    )
             for days, agent_key, text in spec.get("notes", ()):
                 agent = self.agents[agent_key]
-                note = customers.add_note(
-                    customer=customer, text=text, actor=Actor.agent(agent), author=agent
-                )
-                _backdate_note(note, self._when(self.now - timedelta(days=days), by_agent=True))
+                with clock.at(self._when(self.now - timedelta(days=days), by_agent=True)):
+                    customers.add_note(
+                        customer=customer, text=text, actor=Actor.agent(agent), author=agent
+                    )
             self.customers[key] = (customer, spec)
 
     def _start(self, spec: str) -> datetime:
@@ -179,22 +179,22 @@ class _Loader:
             by_agent = action in AGENT_ACTIONS and args[0] != "system"
             when = self._when(at + _span(after), by_agent=by_agent)
             at = when if number == 0 else max(when, at + STEP)
-            events_at = None
-            if action in ("in", "call"):
-                agent = self.agents[args[0]] if action == "call" else None
-                conversation_id = self._receive(
-                    script, index, number, inbox, spec, args[-1], at, conversation_id, agent
-                )
-            elif action == "reply":
-                # An agent who answers an unassigned conversation takes it first.
-                self._take(conversation_id, self.agents[args[0]])
-                _backdate(conversation_id, at, since=self.now)
-                self._reply(conversation_id, *args)
+            with clock.at(at):
+                if action in ("in", "call"):
+                    agent = self.agents[args[0]] if action == "call" else None
+                    conversation_id = self._receive(
+                        script, index, number, inbox, spec, args[-1], at, conversation_id, agent
+                    )
+                elif action == "reply":
+                    # An agent who answers an unassigned conversation takes it first.
+                    self._take(conversation_id, self.agents[args[0]])
+                    self._reply(conversation_id, *args[:2])
+                else:
+                    self._act(conversation_id, action, *args)
+            if action == "reply" and len(args) > 2:
                 # The status a reply sets follows the reply in the timeline.
-                events_at = at + timedelta(seconds=1)
-            else:
-                self._act(conversation_id, action, *args)
-            _backdate(conversation_id, at, since=self.now, events_at=events_at)
+                with clock.at(at + timedelta(seconds=1)):
+                    self._act(conversation_id, "status", args[0], args[2])
 
     def _receive(self, script, index, number, inbox, spec, text, at, conversation_id, agent):
         kind = IDENTITY_KIND[inbox.channel]
@@ -246,15 +246,11 @@ class _Loader:
                 actor=Actor.agent(agent),
             )
 
-    def _reply(self, conversation_id: int, agent_key: str, text: str, status=None) -> None:
+    def _reply(self, conversation_id: int, agent_key: str, text: str) -> None:
         agent = self.agents[agent_key]
         conversation = Conversation.objects.get(pk=conversation_id)
         message = conversations.send_reply(
-            conversation=conversation,
-            text=text,
-            agent=agent,
-            actor=Actor.agent(agent),
-            status=status,
+            conversation=conversation, text=text, agent=agent, actor=Actor.agent(agent)
         )
         # These replies went out long ago. The delivery task send_reply queued runs after
         # commit, finds the reply sent and leaves it alone (demo channels have no adapter,
@@ -285,48 +281,3 @@ class _Loader:
             conversations.set_topic(conversation=conversation, topic=args[0], actor=actor)
         else:
             raise ValueError(f"unknown demo action {action!r}")
-
-
-# ---- timestamps -------------------------------------------------------------------------
-# The services take "now" from the clock, as they must for live traffic. The demo tells three
-# weeks of history, so after each step the timestamps the services set during the load (those
-# at or after `since`, the moment it began) move to the story's time. Only timestamps change.
-
-_CONVERSATION_TIMES = (
-    "created_at",
-    "updated_at",
-    "last_message_at",
-    "waiting_since",
-    "first_response_at",
-    "solved_at",
-)
-
-
-def _backdate(conversation_id, at, *, since, events_at=None) -> None:
-    if at >= since:
-        raise ValueError(f"demo time {at} is not in the past")
-    row = Conversation.objects.filter(pk=conversation_id)
-    stamped = {
-        name: at
-        for name, value in row.values(*_CONVERSATION_TIMES).get().items()
-        if value is not None and value >= since
-    }
-    if stamped:
-        row.update(**stamped)
-        times = row.values("waiting_since", "last_message_at").get()
-        row.update(queue_key=queue_key(times["waiting_since"], times["last_message_at"]))
-    messages = Message.objects.filter(conversation_id=conversation_id)
-    messages.filter(created_at__gte=since).update(created_at=at)
-    messages.filter(sent_at__gte=since).update(sent_at=at)
-    TimelineEvent.objects.filter(conversation_id=conversation_id, created_at__gte=since).update(
-        created_at=events_at or at
-    )
-
-
-def _backdate_customer(customer: Customer, since: datetime) -> None:
-    Customer.objects.filter(pk=customer.pk).update(created_at=since)
-    Identity.objects.filter(customer=customer).update(created_at=since)
-
-
-def _backdate_note(note: CustomerNote, at: datetime) -> None:
-    CustomerNote.objects.filter(pk=note.pk).update(created_at=at)

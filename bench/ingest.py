@@ -180,13 +180,10 @@ def messages(count: int, run: str, seed: int = 7) -> list[dict]:
     return out
 
 
-def http_runs(db: str, server: str, count: int, concurrencies: list[int], settings: str) -> dict:
+def http_runs(db: str, server: str, count: int, concurrencies: list[int]) -> dict:
     env = tresen_env(db, f"ingest-{server}")
     token = setup_instance(env)
     port = free_port()
-    # Variants of the settings (bench/variants/) measure a proposed change without editing src.
-    env["DJANGO_SETTINGS_MODULE"] = settings
-    env["PYTHONPATH"] = str(BENCH / "variants")
     headers = {"Authorization": f"Bearer {token}"}
     out = {}
     cmd = server_command(server, port, env["TRESEN_DATA_DIR"])
@@ -279,7 +276,6 @@ def main() -> None:
     parser.add_argument("-n", "--messages", type=int, default=3000)
     parser.add_argument("--concurrency", default="1,8")
     parser.add_argument("--no-inprocess", action="store_true")
-    parser.add_argument("--settings", default="tresen.settings", help="or a bench/variants module")
     args = parser.parse_args()
     dbs = args.db or ["sqlite"]
     concurrencies = [int(c) for c in args.concurrency.split(",")]
@@ -295,10 +291,8 @@ def main() -> None:
         if not args.no_inprocess:
             results[db]["in_process"] = round(in_process(db, args.messages), 1)
         for server in args.servers.split(","):
-            results[db][server] = http_runs(db, server, args.messages, concurrencies, args.settings)
-    save_result(
-        "ingest" if args.settings == "tresen.settings" else f"ingest-{args.settings}", results
-    )
+            results[db][server] = http_runs(db, server, args.messages, concurrencies)
+    save_result("ingest", results)
     peer = load_result("helpdesk")
     if peer:
         http, inproc = peer["http"]["per_second"], peer["in_process_form"]

@@ -158,7 +158,7 @@ def test_lead_merges_customers_in_the_workspace(browser_of, lead, inbox):
     duplicate = make_conversation(inbox, email="jana.wolff@example.com").customer
     client = browser_of(lead)
 
-    found = client.get(f"/customers/{keep.pk}/", {"q": "jana.wolff"}).content.decode()
+    found = client.get(f"/workspace/customers/{keep.pk}/", {"q": "jana.wolff"}).content.decode()
     assert "jana.wolff@example.com" in found
     client.post(f"/customers/{keep.pk}/merge/", {"source": duplicate.pk})
 
@@ -168,7 +168,8 @@ def test_lead_merges_customers_in_the_workspace(browser_of, lead, inbox):
     }
     assert Customer.objects.get(pk=duplicate.pk).merged_into_id == keep.pk
     # The old address of the merged customer lands on the survivor.
-    assert client.get(f"/customers/{duplicate.pk}/")["Location"] == f"/customers/{keep.pk}/"
+    old_page = client.get(f"/workspace/customers/{duplicate.pk}/")
+    assert old_page["Location"] == f"/workspace/customers/{keep.pk}/"
 
 
 def test_plain_agent_cannot_merge_customers(browser_of, agent, inbox):

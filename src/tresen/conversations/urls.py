@@ -12,4 +12,5 @@ urlpatterns = [
     path("c/<int:pk>/assign/", views.assign, name="assign"),
     path("c/<int:pk>/tags/", views.tags, name="tags"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("customers/<int:pk>/", views.customer, name="customer"),
 ]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from tresen.accounts.selectors import active_agents, teams
 from tresen.core.actors import Actor
 from tresen.core.taxonomy import TOPICS
+from tresen.customers import selectors as customer_selectors
 from tresen.customers.selectors import customer_detail
 
 from . import canned, selectors, services
@@ -96,6 +97,30 @@ def detail(request, pk: int):
             "priorities": Priority.choices,
             "topics": TOPICS,
             "canned_responses": canned_responses,
+        },
+    )
+
+
+@login_required
+def customer(request, pk: int):
+    """The customer's page: every conversation, identities, notes, and merging."""
+    found = customer_detail(pk)
+    if found.pk != pk:
+        return redirect("workspace:customer", pk=found.pk)
+    query = request.GET.get("q", "").strip()[:100]
+    candidates = (
+        [c for c in customer_selectors.customers(query=query)[:10] if c.pk != found.pk]
+        if query
+        else []
+    )
+    return render(
+        request,
+        "conversations/customer.html",
+        {
+            "customer": found,
+            "conversations": selectors.customer_conversations(found.pk, limit=50),
+            "query": query,
+            "candidates": candidates,
         },
     )
 

@@ -1,44 +1,22 @@
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tresen.conversations.selectors import customer_conversations
 from tresen.core.actors import Actor
 
-from . import selectors, services
+from . import services
 from .models import Customer
-
-
-@login_required
-def detail(request, pk: int):
-    customer = selectors.customer_detail(pk)
-    if customer.pk != pk:
-        return redirect("customers:detail", pk=customer.pk)
-    query = request.GET.get("q", "").strip()[:100]
-    candidates = (
-        [c for c in selectors.customers(query=query)[:10] if c.pk != customer.pk] if query else []
-    )
-    return render(
-        request,
-        "customers/detail.html",
-        {
-            "customer": customer,
-            "conversations": customer_conversations(customer.pk, limit=50),
-            "query": query,
-            "candidates": candidates,
-        },
-    )
 
 
 def _back(request, default_pk: int):
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
-    return redirect("customers:detail", pk=default_pk)
+    return redirect("workspace:customer", pk=default_pk)
 
 
 @login_required
@@ -64,7 +42,7 @@ def merge(request, pk: int):
     target = get_object_or_404(Customer, pk=pk)
     if not request.user.is_lead:
         flash.error(request, _("Merging customers needs the lead or admin role."))
-        return redirect("customers:detail", pk=pk)
+        return redirect("workspace:customer", pk=pk)
     source_id = request.POST.get("source", "")
     source = get_object_or_404(Customer, pk=int(source_id) if source_id.isdigit() else 0)
     try:
@@ -77,4 +55,4 @@ def merge(request, pk: int):
             _("%(source)s was merged into %(target)s.")
             % {"source": source.display_name, "target": target.display_name},
         )
-    return redirect("customers:detail", pk=pk)
+    return redirect("workspace:customer", pk=pk)

@@ -159,3 +159,12 @@ def test_inbox_of_another_channel_is_not_found(api_client, channel):
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
     assert Message.objects.count() == 0
+
+
+def test_international_address_is_accepted(api_client, inbox):
+    response = api_client.post_json(
+        INBOUND, payload(**{"from": {"email": "Jörg@Müller-Shop.de", "name": "Jörg"}})
+    )
+
+    assert response.status_code == 201
+    assert Identity.objects.get().value == "jörg@müller-shop.de"

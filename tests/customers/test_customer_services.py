@@ -201,3 +201,21 @@ class TestMerge:
         assert source.identities.count() == 1
         assert source.conversations.count() == 1
         assert Customer.objects.get(pk=source.pk).merged_into is None
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("Kunde@Example.DE", "kunde@example.de"),
+        ("  jörg.müller@example.de ", "jörg.müller@example.de"),
+        ("info@müller-shop.de", "info@müller-shop.de"),
+    ],
+)
+def test_email_identities_are_normalised_and_may_be_international(written, stored):
+    assert services.normalize_identity("email", written) == stored
+
+
+@pytest.mark.parametrize("written", ["kunde@", "kunde at example.de", "a@b"])
+def test_malformed_email_is_refused_with_the_reason(written):
+    with pytest.raises(ValidationError, match="not an email address"):
+        services.normalize_identity("email", written)

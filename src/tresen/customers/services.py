@@ -1,7 +1,7 @@
 import re
 
+import email_validator
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 
 from tresen.core.actors import Actor
@@ -20,8 +20,7 @@ def normalize_identity(kind: str, value: str) -> str:
     if not value:
         raise ValidationError("identity value is empty")
     if kind == IdentityKind.EMAIL:
-        value = value.lower()
-        validate_email(value)
+        value = _normalize_email(value)
     elif kind in (IdentityKind.PHONE, IdentityKind.WHATSAPP):
         value = _NOT_DIGITS.sub("", value)
         if value.startswith("00"):
@@ -29,6 +28,15 @@ def normalize_identity(kind: str, value: str) -> str:
         if len(value.lstrip("+")) < 5:
             raise ValidationError(f"not a phone number: {value!r}")
     return value
+
+
+def _normalize_email(value: str) -> str:
+    # email-validator, unlike Django's validator, accepts internationalised addresses
+    # (jörg@example.de, kunde@müller.de): German customers have them.
+    try:
+        return email_validator.validate_email(value, check_deliverability=False).normalized.lower()
+    except email_validator.EmailNotValidError as error:
+        raise ValidationError(f"not an email address: {value!r} ({error})") from error
 
 
 def resolve_identity(*, kind: str, value: str, name: str = "", actor: Actor) -> Identity:

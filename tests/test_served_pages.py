@@ -1,0 +1,82 @@
+"""`tresen run` for real (uvicorn, the one-thread ASGI handler, SQLite): pages, static files,
+sessions and CSRF through the stack that users get."""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+TRESEN = Path(sys.executable).with_name("tresen")
+
+
+def _free_port() -> int:
+    with closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("served")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRESEN_", "DJANGO_"))}
+    env["TRESEN_DATA_DIR"] = str(data_dir)
+    for command in (
+        ["migrate"],
+        ["createagent", "--email", "ina@example.de", "--password", "pw-123456"],
+    ):
+        subprocess.run([str(TRESEN), *command], env=env, check=True, capture_output=True)
+    port = _free_port()
+    process = subprocess.Popen([str(TRESEN), "run", "--port", str(port)], env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_static_files_and_health_are_served(server):
+    with urllib.request.urlopen(f"{server}/static/tresen/workspace.css") as response:
+        assert response.headers["Content-Type"].startswith("text/css")
+        assert b"--accent" in response.read()
+    with urllib.request.urlopen(f"{server}/healthz") as response:
+        assert b'"vendor": "sqlite"' in response.read()
+
+
+def test_login_with_session_and_csrf_reaches_the_workspace(server):
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = browser.open(f"{server}/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": "ina@example.de", "password": "pw-123456"}
+    ).encode()
+
+    with browser.open(f"{server}/accounts/login/", body) as response:
+        page = response.read().decode()
+
+    assert response.url.endswith("/workspace/")
+    assert "Nicht zugewiesen" in page  # German by default, rendered through the middleware
+
+
+def test_a_form_without_csrf_token_is_refused(server):
+    request = urllib.request.Request(
+        f"{server}/accounts/login/", data=b"username=ina@example.de&password=pw-123456"
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request)
+    assert refused.value.code == 403

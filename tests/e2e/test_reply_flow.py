@@ -4,8 +4,7 @@ import pytest
 
 from tresen.accounts.services import create_agent
 from tresen.conversations.models import Conversation, DeliveryStatus, Inbox, Message, Status
-from tresen.conversations.services import receive_message
-from tresen.conversations.types import InboundMessage
+from tresen.testing.factories import receive
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,16 +12,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def waiting_conversation():
     inbox = Inbox.objects.create(name="API", channel="api")
-    message, _ = receive_message(
-        inbound=InboundMessage(
-            inbox_id=inbox.pk,
-            identity_kind="email",
-            identity_value="marie.schmidt@example.de",
-            name="Marie Schmidt",
-            subject="Wo bleibt meine Bestellung NH-128846?",
-            text="Hallo, meine Bestellung ist seit einer Woche unterwegs. Wo ist sie?",
-            external_id="e2e-1",
-        )
+    message = receive(
+        inbox,
+        email="marie.schmidt@example.de",
+        name="Marie Schmidt",
+        subject="Wo bleibt meine Bestellung NH-128846?",
+        text="Hallo, meine Bestellung ist seit einer Woche unterwegs. Wo ist sie?",
+        external_id="e2e-1",
     )
     return message.conversation
 

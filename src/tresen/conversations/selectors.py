@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tresen.customers.models import Identity
 
@@ -104,13 +104,8 @@ def conversation_detail(conversation_id: int) -> Conversation:
 
 def timeline(conversation: Conversation) -> list:
     """Messages, notes and events in the order they happened."""
-    messages = (
-        Message.objects.filter(conversation=conversation)
-        .select_related("author_agent", "author_identity")
-        .prefetch_related(Prefetch("attachments"))
-    )
     events = TimelineEvent.objects.filter(conversation=conversation)
-    items = [("message", m.created_at, m.pk, m) for m in messages]
+    items = [("message", m.created_at, m.pk, m) for m in messages(conversation)]
     items += [("event", e.created_at, e.pk, e) for e in events]
     items.sort(key=lambda item: (item[1], item[0] == "message", item[2]))
     return [(kind, obj) for kind, _, _, obj in items]

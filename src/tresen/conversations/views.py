@@ -95,7 +95,6 @@ def detail(request, pk: int):
             "teams": teams(),
             "statuses": Status.choices,
             "priorities": Priority.choices,
-            "topics": TOPICS,
             "canned_responses": canned_responses,
         },
     )

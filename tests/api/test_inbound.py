@@ -72,18 +72,33 @@ def test_second_message_without_external_id_threads_into_the_open_conversation(a
     assert RawInbound.objects.count() == 2
 
 
-def test_after_solving_a_new_message_opens_a_new_conversation(api_client, agent):
+def test_message_soon_after_solving_reopens_the_conversation(api_client, agent, clock):
+    first = api_client.post_json(INBOUND, payload()).json()
+    conversation = Conversation.objects.get(pk=first["conversation_id"])
+    set_status(conversation=conversation, status=Status.SOLVED, actor=as_actor(agent))
+    clock.advance(days=conversation.inbox.reopen_window_days - 1)
+
+    second = api_client.post_json(INBOUND, payload(text="Doch noch nicht da")).json()
+
+    assert second["conversation_id"] == conversation.pk
+    conversation.refresh_from_db()
+    assert (conversation.status, conversation.solved_at) == (Status.OPEN, None)
+
+
+def test_message_after_the_reopen_window_opens_a_new_conversation(api_client, agent, clock):
     first = api_client.post_json(INBOUND, payload()).json()
     set_status(
         conversation=Conversation.objects.get(pk=first["conversation_id"]),
         status=Status.SOLVED,
         actor=as_actor(agent),
     )
+    clock.advance(days=8)
 
     second = api_client.post_json(INBOUND, payload(text="Noch eine Frage")).json()
 
     assert second["conversation_id"] != first["conversation_id"]
-    assert Conversation.objects.get(pk=second["conversation_id"]).status == Status.NEW
+    follow_up = Conversation.objects.get(pk=second["conversation_id"])
+    assert (follow_up.status, follow_up.previous_id) == (Status.NEW, first["conversation_id"])
     assert Conversation.objects.get(pk=first["conversation_id"]).status == Status.SOLVED
     assert Customer.objects.count() == 1
 

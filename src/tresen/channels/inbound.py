@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from tresen.conversations.services import receive_message
 from tresen.core import clock
+from tresen.core.transactions import atomic_with_retry
 
 from .models import RawInbound
 from .registry import adapter_for
@@ -18,7 +19,9 @@ class Stored:
     created: bool
 
 
-def store_raw(*, channel: str, inbox_id: int, external_id: str, payload: dict) -> Stored:
+def store_raw(
+    *, channel: str, inbox_id: int, external_id: str, payload: dict, body: bytes = b""
+) -> Stored:
     try:
         with transaction.atomic():
             raw = RawInbound.objects.create(
@@ -26,6 +29,7 @@ def store_raw(*, channel: str, inbox_id: int, external_id: str, payload: dict) -
                 inbox_id=inbox_id,
                 external_id=external_id,
                 payload=payload,
+                body=body,
                 received_at=clock.now(),
             )
             return Stored(raw, True)
@@ -38,12 +42,19 @@ def process(raw: RawInbound) -> RawInbound:
     """Parses and threads one stored raw item; safe to call again for the same item."""
     if raw.processed_at is not None:
         return raw
-    message, _ = receive_message(inbound=adapter_for(raw.channel).parse(raw))
-    raw.processed_at = clock.now()
-    raw.message_id = message.pk
-    raw.conversation_id = message.conversation_id
-    raw.error = ""
-    raw.save(update_fields=["processed_at", "message_id", "conversation_id", "error"])
+    adapter = adapter_for(raw.channel)
+
+    def work() -> None:
+        message = adapter.receive(raw)
+        raw.processed_at = clock.now()
+        raw.message_id = message.pk if message else None
+        raw.conversation_id = message.conversation_id if message else None
+        raw.error = ""
+        raw.save(
+            update_fields=["processed_at", "message_id", "conversation_id", "error", "outcome"]
+        )
+
+    atomic_with_retry(work)
     return raw
 
 

@@ -27,6 +27,8 @@ class Inbox(models.Model):
         "core.Calendar", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     is_active = models.BooleanField(default=True)
+    # A customer's message within this many days of solving reopens; later ones start anew.
+    reopen_window_days = models.PositiveSmallIntegerField(_("reopen window (days)"), default=7)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,6 @@
 """The only writer of conversations and messages. Every function names its actor."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
@@ -107,7 +107,7 @@ def _receive(
     # The customer has waited since they sent it, not since we processed it.
     now = inbound.received_at or clock.now()
     latest = _thread(inbox, identity, inbound)
-    conversation = latest if latest is not None and latest.is_open else None
+    conversation = _continued(latest, inbox, now)
     preview = one_line(text, 160)
     if conversation is None:
         conversation = Conversation.objects.create(
@@ -134,7 +134,7 @@ def _receive(
             preview=preview,
             waiting_since=conversation.waiting_since or now,
         )
-        if conversation.status in (Status.PENDING, Status.ON_HOLD):
+        if conversation.status in (Status.PENDING, Status.ON_HOLD, Status.SOLVED):
             # The customer answered: the ball is in our court again.
             _change_status(conversation, Status.OPEN, actor, now)
     message = Message.objects.create(
@@ -163,19 +163,31 @@ def _receive(
 
 
 def _thread(inbox: Inbox, identity, inbound: InboundMessage) -> Conversation | None:
-    """The conversation this message continues if it is open, else the one it follows up."""
+    """The conversation this message belongs to or follows up, whatever its status."""
     if inbound.conversation_id:
         hinted = Conversation.objects.filter(
-            pk=inbound.conversation_id, customer_id=identity.customer_id, status__in=OPEN_STATUSES
+            pk=inbound.conversation_id, customer_id=identity.customer_id
         ).first()
         # A hint never appends a stranger's message to someone else's conversation.
         if hinted is not None:
             return hinted
+    if not inbound.thread_by_identity:
+        return None
     return (
         Conversation.objects.filter(identity=identity, inbox=inbox)
         .order_by("-last_message_at")
         .first()
     )
+
+
+def _continued(latest: Conversation | None, inbox: Inbox, now: datetime) -> Conversation | None:
+    """`latest` if the message continues it: open, or solved within the reopen window."""
+    if latest is None or latest.is_open:
+        return latest
+    window = timedelta(days=inbox.reopen_window_days)
+    if latest.status == Status.SOLVED and latest.solved_at and now - latest.solved_at <= window:
+        return latest
+    return None
 
 
 def _safe_filename(name: str) -> str:
@@ -243,6 +255,32 @@ def send_reply(
     new_status = status or (Status.OPEN if conversation.status == Status.NEW else None)
     if new_status and new_status != conversation.status:
         _change_status(conversation, new_status, actor, now)
+    publish_on_commit(
+        "message.created",
+        actor=actor,
+        conversation_id=conversation.pk,
+        message_id=message.pk,
+        direction=Direction.OUTBOUND,
+    )
+    return message
+
+
+@transaction.atomic
+def send_automatic(*, conversation: Conversation, text: str, subject: str, actor: Actor) -> Message:
+    """An automatic message to the customer (an autoreply): no first response, the wait goes on."""
+    text, _ = _body(text, "")
+    now = clock.now()
+    message = Message.objects.create(
+        conversation=conversation,
+        inbox_id=conversation.inbox_id,
+        direction=Direction.OUTBOUND,
+        author_kind="system",
+        subject=subject[:300],
+        text=text,
+        delivery_status=DeliveryStatus.QUEUED,
+        created_at=now,
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(updated_at=now)
     publish_on_commit(
         "message.created",
         actor=actor,

@@ -25,4 +25,6 @@ class InboundMessage:
     received_at: datetime | None = None
     # A conversation the channel matched by its own means (mail headers, reply token).
     conversation_id: int | None = None
+    # False where every new message is a new matter unless it names a conversation (email).
+    thread_by_identity: bool = True
     attachments: tuple[InboundAttachment, ...] = field(default_factory=tuple)

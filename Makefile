@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test test-sqlite test-postgres lint browser
+.PHONY: demo test test-sqlite test-postgres lint browser imap-server
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -22,7 +22,16 @@ browser:
 		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
 		echo "chromium missing and not root: browser tests will skip"; }
 
-test: $(STAMP) browser lint test-sqlite test-postgres
+# Debian's Dovecot for the IMAP tests, which start their own on a loopback port: the package's
+# service is stopped and disabled at once. Without it (and without root) the IMAP tests skip.
+imap-server:
+	@test -x /usr/sbin/dovecot || { [ "$$(id -u)" = 0 ] && \
+		(apt-get update -qq && apt-get install -y -qq dovecot-imapd >/dev/null && \
+		{ systemctl disable --now dovecot.service dovecot.socket 2>/dev/null || \
+		service dovecot stop 2>/dev/null || true; }) || \
+		echo "dovecot missing and not root: IMAP tests will skip"; }
+
+test: $(STAMP) browser imap-server lint test-sqlite test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

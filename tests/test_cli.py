@@ -132,3 +132,62 @@ def test_data_dir_before_the_command(tmp_path):
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "tresen-data").exists()
     assert (data / "tresen.sqlite3").exists()
+
+
+def test_inbox_add_email_and_list(data_dir, workdir):
+    added = run(
+        "inbox",
+        "add-email",
+        "--address",
+        "Hilfe@Shop.Example",
+        "--name",
+        "Hilfe",
+        cwd=workdir,
+        data_dir=data_dir,
+    )
+    assert added.returncode == 0, added.stderr
+    assert "receives mail for hilfe@shop.example" in added.stdout
+
+    listed = run("inbox", "list", cwd=workdir, data_dir=data_dir)
+    assert "email\tHilfe hilfe@shop.example" in listed.stdout
+    assert query(data_dir, "SELECT address FROM tresen_channels_emailinbox") == [
+        ("hilfe@shop.example",)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("kein-at-zeichen", "valid email"),
+        ("service+x@shop.example", "cannot contain '+'"),
+    ],
+)
+def test_inbox_add_email_refuses_bad_addresses(data_dir, workdir, address, reason):
+    refused = run("inbox", "add-email", "--address", address, cwd=workdir, data_dir=data_dir)
+
+    assert refused.returncode == 1
+    assert reason in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_inbox_add_email_with_unreachable_imap_reports_it(data_dir, workdir):
+    added = run(
+        "inbox",
+        "add-email",
+        "--address",
+        "imap@shop.example",
+        "--imap-host",
+        "127.0.0.1",
+        "--imap-port",
+        "1",
+        "--imap-user",
+        "u",
+        "--imap-password",
+        "p",
+        "--imap-security",
+        "none",
+        cwd=workdir,
+        data_dir=data_dir,
+    )
+
+    assert added.returncode == 0, added.stderr
+    assert "IMAP: " in added.stdout and "refused" in added.stdout

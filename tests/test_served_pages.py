@@ -1,10 +1,12 @@
-"""`tresen run` for real (uvicorn, the one-thread ASGI handler, SQLite): pages, static files,
-sessions and CSRF through the stack that users get."""
+"""`tresen run` for real (uvicorn, the one-thread ASGI handler, SQLite, worker and SMTP
+receiver): pages, static files, sessions and CSRF, and mail, through the stack users get."""
 
 import http.cookiejar
 import os
 import re
+import smtplib
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -15,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tresen.testing.mail import mail
+
 TRESEN = Path(sys.executable).with_name("tresen")
 
 
@@ -24,14 +28,24 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+SMTP_PORT = _free_port()
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("served")
+def data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("served")
+
+
+@pytest.fixture(scope="module")
+def server(data_dir):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRESEN_", "DJANGO_"))}
     env["TRESEN_DATA_DIR"] = str(data_dir)
+    env["TRESEN_SMTP_LISTEN"] = f"127.0.0.1:{SMTP_PORT}"
+    env["TRESEN_EMAIL_OUTBOX"] = str(data_dir / "outbox")
     for command in (
         ["migrate"],
         ["createagent", "--email", "ina@example.de", "--password", "pw-123456"],
+        ["inbox", "add-email", "--address", "service@shop.example", "--name", "Service"],
     ):
         subprocess.run([str(TRESEN), *command], env=env, check=True, capture_output=True)
     port = _free_port()
@@ -80,3 +94,31 @@ def test_a_form_without_csrf_token_is_refused(server):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request)
     assert refused.value.code == 403
+
+
+def test_mail_to_the_smtp_receiver_becomes_a_conversation(server, data_dir):
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            client = smtplib.SMTP("127.0.0.1", SMTP_PORT, timeout=10)
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    with client:
+        client.send_message(mail(subject="Served mail"))
+
+    found = []
+    while not found and time.monotonic() < deadline:
+        time.sleep(0.2)
+        with closing(sqlite3.connect(data_dir / "tresen.sqlite3")) as db:
+            found = db.execute(
+                "SELECT id FROM conversations_conversation WHERE subject = 'Served mail'"
+            ).fetchall()
+    assert len(found) == 1
+    # The worker also sent the acknowledgement (to the outbox: no SMTP host configured).
+    while not list((data_dir / "outbox").glob("*.log")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    (acknowledgement,) = (data_dir / "outbox").glob("*.log")
+    assert f"[#{found[0][0]}]" in acknowledgement.read_text()

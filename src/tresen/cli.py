@@ -25,7 +25,13 @@ def _parser() -> argparse.ArgumentParser:
         serve.add_argument("--port", type=int, default=8000)
         serve.add_argument("--workers", type=int, default=1, help="web processes")
         serve.add_argument("--no-worker", action="store_true", help="run no task worker")
-    sub.add_parser("worker", parents=[common], help="run a task worker")
+    worker = sub.add_parser("worker", parents=[common], help="run a task worker")
+    worker.add_argument("--scheduler", action="store_true", help="also run the scheduler")
+    sub.add_parser("scheduler", parents=[common], help="enqueue periodic tasks (one per site)")
+    smtp = sub.add_parser("smtp", parents=[common], help="run the inbound SMTP receiver")
+    smtp.add_argument("--listen", default=None, help="host:port (env TRESEN_SMTP_LISTEN)")
+    inbox = sub.add_parser("inbox", parents=[common], help="set up inboxes")
+    inbox.add_argument("args", nargs=argparse.REMAINDER, help="add-email --address A ... | list")
     sub.add_parser("migrate", parents=[common], help="create or update the database")
     agent = sub.add_parser("createagent", parents=[common], help="create an agent")
     agent.add_argument("--email", required=True)
@@ -41,23 +47,41 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _setup(data_dir: str | None) -> None:
+def _setup(data_dir: str | None, *, demo: bool = False) -> None:
     os.environ["TRESEN_DATA_DIR"] = os.path.abspath(
         data_dir or os.environ.get("TRESEN_DATA_DIR") or DEFAULT_DATA_DIR
     )
+    if demo and not os.environ.get("TRESEN_SMTP_HOST"):
+        # The demo sends its mail nowhere: replies land as .eml files in the data dir.
+        os.environ.setdefault(
+            "TRESEN_EMAIL_OUTBOX", os.path.join(os.environ["TRESEN_DATA_DIR"], "outbox")
+        )
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tresen.settings")
     import django
 
     django.setup()
 
 
+def _data_dir_from_remainder(args) -> None:
+    # Pass-through commands take all their words; a --data-dir among them is still ours.
+    words = getattr(args, "args", None)
+    if words and "--data-dir" in words[:-1]:
+        at = words.index("--data-dir")
+        args.data_dir = words[at + 1]
+        del words[at : at + 2]
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    _setup(getattr(args, "data_dir", None))
+    _data_dir_from_remainder(args)
+    _setup(getattr(args, "data_dir", None), demo=args.command == "demo")
     from django.core.management.base import CommandError
+    from django.utils import translation
 
     try:
-        return _dispatch(args)
+        # Operators read English, as API clients do; the workspace follows each agent.
+        with translation.override("en"):
+            return _dispatch(args)
     except CommandError as error:
         print(f"tresen: {error}", file=sys.stderr)
         return 1
@@ -69,7 +93,13 @@ def _dispatch(args) -> int:
     if args.command == "migrate":
         call_command("migrate", interactive=False)
     elif args.command == "worker":
-        call_command("taskworker")
+        call_command("taskworker", scheduler=args.scheduler)
+    elif args.command == "scheduler":
+        call_command("scheduler")
+    elif args.command == "smtp":
+        call_command("smtpreceiver", *(["--listen", args.listen] if args.listen else []))
+    elif args.command == "inbox":
+        call_command("inbox", *args.args)
     elif args.command == "createagent":
         call_command(
             "createagent", email=args.email, password=args.password, role=args.role, name=args.name
@@ -84,6 +114,7 @@ def _dispatch(args) -> int:
 
 
 def _serve(args, *, demo: bool) -> int:
+    from django.conf import settings
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -97,9 +128,12 @@ def _serve(args, *, demo: bool) -> int:
         f"Tresen runs at http://{args.host}:{args.port}/  (data: {os.environ['TRESEN_DATA_DIR']})"
     )
     sys.stdout.flush()
-    worker = None
+    helpers = []
     if not args.no_worker:
-        worker = subprocess.Popen([sys.executable, "-m", "tresen.cli", "worker"])
+        helpers.append(_start("worker", "--scheduler"))
+    if settings.TRESEN_SMTP_LISTEN != "off":
+        print(f"Mail to the inboxes' addresses is received on {settings.TRESEN_SMTP_LISTEN}")
+        helpers.append(_start("smtp"))
     try:
         import uvicorn
 
@@ -112,13 +146,18 @@ def _serve(args, *, demo: bool) -> int:
             lifespan="off",
         )
     finally:
-        if worker is not None:
-            worker.send_signal(signal.SIGTERM)
+        for helper in helpers:
+            helper.send_signal(signal.SIGTERM)
+        for helper in helpers:
             try:
-                worker.wait(timeout=10)
+                helper.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                worker.kill()
+                helper.kill()
     return 0
+
+
+def _start(*command: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "tresen.cli", *command])  # noqa: S603
 
 
 if __name__ == "__main__":

@@ -158,10 +158,31 @@ ATTACHMENT_ALLOWED_TYPES = [
 # Channel adapters by kind; core code never imports them directly.
 TRESEN_CHANNEL_ADAPTERS = {
     "api": "tresen.channels.rest.adapter.ApiAdapter",
+    "email": "tresen.channels.email.adapter.EmailAdapter",
 }
+
+# Email: the built-in SMTP receiver ("off" to disable), outbound SMTP, limits.
+TRESEN_SMTP_LISTEN = os.environ.get("TRESEN_SMTP_LISTEN", "127.0.0.1:2525")
+TRESEN_EMAIL_MAX_BYTES = int(os.environ.get("TRESEN_EMAIL_MAX_BYTES", 40 * 1024 * 1024))
+# At most this many autoreplies to one address a day: two autoresponders never ping-pong.
+TRESEN_AUTOREPLY_PER_SENDER_PER_DAY = int(os.environ.get("TRESEN_AUTOREPLY_PER_SENDER", 3))
+EMAIL_HOST = os.environ.get("TRESEN_SMTP_HOST", "")
+EMAIL_PORT = int(os.environ.get("TRESEN_SMTP_PORT", 587))
+EMAIL_HOST_USER = os.environ.get("TRESEN_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TRESEN_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("TRESEN_SMTP_TLS", "starttls") == "starttls"
+EMAIL_USE_SSL = os.environ.get("TRESEN_SMTP_TLS", "starttls") == "ssl"
+EMAIL_TIMEOUT = int(os.environ.get("TRESEN_SMTP_TIMEOUT", 30))
+# Without an SMTP host, mail is written here as .eml files instead (the demo's outbox).
+TRESEN_EMAIL_OUTBOX = os.environ.get("TRESEN_EMAIL_OUTBOX", "")
 
 # Run by each task worker as it starts (core cannot import the modules that need it).
 TRESEN_WORKER_STARTUP = ["tresen.channels.tasks.requeue_unprocessed"]
+# Periodic tasks (dotted path of a task, seconds between runs) for `tresen scheduler`.
+TRESEN_PERIODIC = [
+    ("tresen.channels.email.imap.poll_imap_inboxes", int(os.environ.get("TRESEN_IMAP_EVERY", 60))),
+    ("tresen.channels.tasks.sweep_unprocessed", 300),
+]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

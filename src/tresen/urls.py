@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from tresen.api import api
+from tresen.channels.email.views import original as original_mail
 from tresen.core.views import healthz
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("tresen.accounts.urls")),
     path("workspace/", include("tresen.conversations.urls")),
+    path("workspace/mail/<int:raw_id>.eml", original_mail, name="original_mail"),
     path("customers/", include("tresen.customers.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -47,6 +47,11 @@ def requeue_unprocessed() -> int:
 
 
 @task()
+def sweep_unprocessed() -> int:
+    return requeue_unprocessed()
+
+
+@task()
 def deliver_message(message_id: int) -> str:
     message = selectors.message_for_delivery(message_id)
     if message.delivery_status != DeliveryStatus.QUEUED:

@@ -114,7 +114,8 @@ def timeline(conversation: Conversation) -> list:
 def messages(conversation: Conversation) -> QuerySet[Message]:
     return (
         Message.objects.filter(conversation=conversation)
-        .select_related("author_agent", "author_identity")
+        # "email": the channel's details of a mail (headers, quoted text), where it has them.
+        .select_related("author_agent", "author_identity", "email")
         .prefetch_related("attachments")
     )
 

@@ -89,6 +89,10 @@ CALENDAR = {
     },
 }
 
+# The email inbox's address: mail sent here by SMTP (tresen demo listens on port 2525).
+EMAIL_ADDRESS = "service@demo.tresen.dev"
+EMAIL_SIGNATURE = f"{SHOP_NAME}\nKundenservice · Mo–Fr 9–17 Uhr\nhttps://demo.tresen.dev"
+
 # key: (name, channel); every inbox belongs to the German team and the support calendar.
 INBOXES = {
     "email": ("Kundenservice E-Mail", "email"),

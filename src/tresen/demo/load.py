@@ -15,6 +15,7 @@ from django.db import transaction
 
 from tresen.accounts import services as accounts
 from tresen.accounts.models import Agent, Team
+from tresen.channels.email.models import EmailInbox
 from tresen.conversations import services as conversations
 from tresen.conversations.models import (
     CannedResponse,
@@ -117,6 +118,10 @@ class _Loader:
                 channel=channel,
                 defaults={"team": self.teams["de"], "calendar": calendar},
             )
+        EmailInbox.objects.get_or_create(
+            inbox=self.inboxes["email"],
+            defaults={"address": data.EMAIL_ADDRESS, "signature": data.EMAIL_SIGNATURE},
+        )
 
     def _customers(self, starts: list[datetime]) -> None:
         first_contact: dict[str, datetime] = {}

@@ -13,3 +13,30 @@ def one_line(text: str, limit: int = 140) -> str:
 def first_name(full_name: str) -> str:
     parts = (full_name or "").strip().split()
     return parts[0] if parts else ""
+
+
+_WORD = re.compile(r"[a-zäöüß]+")
+_GERMAN = frozenset(
+    re.findall(
+        r"\w+",
+        "ich sie wir und nicht ist das die der mit für bitte danke meine meiner habe hallo "
+        "guten tag eine noch wann wo bestellung leider schon grüße gruss grüßen",
+    )
+)
+_ENGLISH = frozenset(
+    re.findall(
+        r"\w+",
+        "i you we and not is the with for please thanks thank my have hello hi an still "
+        "when where order unfortunately already regards dear",
+    )
+)
+
+
+def guess_language(text: str) -> str:
+    """'de', 'en' or '' by common words: enough to greet a customer until full analysis runs."""
+    words = _WORD.findall((text or "").lower()[:2000])
+    german = sum(word in _GERMAN for word in words)
+    english = sum(word in _ENGLISH for word in words)
+    if german == english:
+        return ""
+    return "de" if german > english else "en"

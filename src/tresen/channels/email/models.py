@@ -61,7 +61,7 @@ class EmailInbox(models.Model):
 
 
 class AutoreplyTemplate(models.Model):
-    """Placeholders: {name}, {reference}, {hours}, {expected}, {inbox}."""
+    """Placeholders: {greeting}, {name}, {reference}, {hours}, {expected}, {inbox}."""
 
     email_inbox = models.ForeignKey(
         EmailInbox, on_delete=models.CASCADE, related_name="autoreply_templates"
@@ -93,6 +93,8 @@ class EmailDetails(models.Model):
     in_reply_to = models.CharField(max_length=300, blank=True)
     references = models.TextField(blank=True)
     from_address = models.CharField(max_length=300, blank=True)
+    # Where the customer wants answers, when not to the sender (a shop's contact form relay).
+    reply_to = models.CharField(max_length=300, blank=True)
     to = models.JSONField(default=list)
     cc = models.JSONField(default=list)
     auto_submitted = models.CharField(max_length=40, blank=True)

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conversations', '0002_queue_order'),
+        ("conversations", "0002_queue_order"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='inbox',
-            name='reopen_window_days',
-            field=models.PositiveSmallIntegerField(default=7, verbose_name='reopen window (days)'),
+            model_name="inbox",
+            name="reopen_window_days",
+            field=models.PositiveSmallIntegerField(default=7, verbose_name="reopen window (days)"),
         ),
     ]

@@ -9,6 +9,7 @@ from django.db import close_old_connections
 from django.utils.module_loading import import_string
 
 from tresen.core.health import HEARTBEAT_EVERY, beat
+from tresen.core.scheduler import start_in_background
 
 
 class Command(BaseCommand):
@@ -16,13 +17,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=0.2, help="poll interval (s)")
+        parser.add_argument(
+            "--scheduler", action="store_true", help="also enqueue the periodic tasks"
+        )
 
-    def handle(self, *args, interval: float, **options):
+    def handle(self, *args, interval: float, scheduler: bool, **options):
         name = f"{socket.gethostname()}:{os.getpid()}"
         for hook in settings.TRESEN_WORKER_STARTUP:
             import_string(hook)()
         stop = threading.Event()
         threading.Thread(target=self._heartbeat, args=(name, stop), daemon=True).start()
+        stop_scheduler = start_in_background() if scheduler else None
         try:
             if settings.REDIS_URL:
                 call_command(
@@ -32,6 +37,8 @@ class Command(BaseCommand):
                 call_command("db_worker", interval=interval, startup_delay=False)
         finally:
             stop.set()
+            if stop_scheduler is not None:
+                stop_scheduler.set()
 
     @staticmethod
     def _heartbeat(name: str, stop: threading.Event) -> None:

@@ -59,8 +59,17 @@ def server(data_dir):
         except OSError:
             time.sleep(0.2)
     yield base
+    helpers = _children(process.pid)
     process.terminate()
     process.wait(timeout=20)
+    # The worker and the SMTP receiver end with `tresen run`, not orphaned.
+    time.sleep(1)
+    assert len(helpers) == 2 and not [pid for pid in helpers if Path(f"/proc/{pid}").exists()]
+
+
+def _children(pid: int) -> list[int]:
+    tasks = Path(f"/proc/{pid}/task").glob("*/children")
+    return [int(child) for task in tasks for child in task.read_text().split()]
 
 
 def test_static_files_and_health_are_served(server):

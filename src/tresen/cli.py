@@ -1,6 +1,8 @@
 """The `tresen` command: one entry point for running, setting up and operating Tresen."""
 
 import argparse
+import contextlib
+import ctypes
 import os
 import signal
 import subprocess
@@ -134,6 +136,8 @@ def _serve(args, *, demo: bool) -> int:
     if settings.TRESEN_SMTP_LISTEN != "off":
         print(f"Mail to the inboxes' addresses is received on {settings.TRESEN_SMTP_LISTEN}")
         helpers.append(_start("smtp"))
+    # uvicorn re-raises SIGTERM when it has shut down: end through `finally` below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         import uvicorn
 
@@ -157,7 +161,15 @@ def _serve(args, *, demo: bool) -> int:
 
 
 def _start(*command: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tresen.cli", *command])  # noqa: S603
+    return subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "tresen.cli", *command], preexec_fn=_die_with_parent
+    )
+
+
+def _die_with_parent() -> None:
+    # Linux: a helper gets SIGTERM when `tresen run` dies, even by SIGKILL.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 if __name__ == "__main__":

@@ -19,15 +19,16 @@ _WORD = re.compile(r"[a-zäöüß]+")
 _GERMAN = frozenset(
     re.findall(
         r"\w+",
-        "ich sie wir und nicht ist das die der mit für bitte danke meine meiner habe hallo "
-        "guten tag eine noch wann wo bestellung leider schon grüße gruss grüßen",
+        "ich sie wir und nicht ist das die der mit für bitte danke mein meine meiner habe "
+        "hallo guten tag eine noch wann wo bestellung leider schon grüße gruss grüßen an kam "
+        "ein auf zu von",
     )
 )
 _ENGLISH = frozenset(
     re.findall(
         r"\w+",
-        "i you we and not is the with for please thanks thank my have hello hi an still "
-        "when where order unfortunately already regards dear",
+        "i you we and not is the with for please thanks thank my have hello hi still "
+        "when where order unfortunately already regards dear a of to on",
     )
 )
 

@@ -213,3 +213,28 @@ def test_a_mail_stored_but_never_processed_is_processed_by_the_sweep(email_inbox
 
     assert Message.objects.filter(direction="in").count() == 1
     assert requeue_unprocessed() == 0
+
+
+@pytest.mark.parametrize(
+    ("raw", "text"),
+    [
+        (b"From: karla@example.de\r\nTo: service@shop.example\r\nSubject: leer\r\n\r\n", ""),
+        (
+            b"From: karla@example.de\r\nTo: service@shop.example\r\nSubject: Bild\r\n"
+            b"Content-Type: text/html\r\n\r\n<img src='https://x.example/a.png'>",
+            "",
+        ),
+        (b"\x00\xff garbage without headers", "garbage without headers"),
+    ],
+    ids=["empty", "image-only-html", "garbage"],
+)
+def test_mail_without_words_is_still_a_conversation(email_inbox, raw, text):
+    stored = intake.accept(
+        raw, email_inbox=email_inbox, source="test", envelope={"mail_from": "karla@example.de"}
+    )
+
+    stored.raw.refresh_from_db()
+    assert stored.raw.error == ""
+    message = Message.objects.get(pk=stored.raw.message_id)
+    assert text in message.text if text else message.text == "(no text)"
+    assert message.author_identity.value == "karla@example.de"

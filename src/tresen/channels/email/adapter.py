@@ -5,7 +5,7 @@ from tresen.conversations.models import DeliveryStatus, Direction, Message
 from tresen.conversations.services import mark_delivery, receive_message
 from tresen.conversations.types import InboundAttachment, InboundMessage
 from tresen.core.actors import SYSTEM
-from tresen.lib.quotes import split_reply
+from tresen.lib.quotes import SplitReply, split_reply
 
 from . import autoreply, outbound
 from .models import EmailDetails, EmailInbox
@@ -19,16 +19,18 @@ class EmailAdapter(ChannelAdapter):
     kind = "email"
 
     def parse(self, raw) -> InboundMessage:
-        return _inbound(parse_email(bytes(raw.body)), raw)
+        parsed = parse_email(bytes(raw.body))
+        return _inbound(parsed, split_reply(parsed.text), raw)
 
     def receive(self, raw) -> Message | None:
         parsed = parse_email(bytes(raw.body))
         if parsed.bounce is not None:
             raw.outcome = _record_bounce(parsed)
             return None
-        inbound = _inbound(parsed, raw)
+        split = split_reply(parsed.text)
+        inbound = _inbound(parsed, split, raw)
         message, created = receive_message(inbound=inbound)
-        EmailDetails.objects.get_or_create(message=message, defaults=_details(parsed, raw))
+        EmailDetails.objects.get_or_create(message=message, defaults=_details(parsed, split, raw))
         if created and message.conversation.messages.count() == 1:
             _acknowledge(message, parsed, inbound)
         return message
@@ -41,8 +43,7 @@ def _sender(parsed: ParsedEmail, raw) -> str:
     return parsed.from_address or (raw.payload.get("mail_from") or "")
 
 
-def _inbound(parsed: ParsedEmail, raw) -> InboundMessage:
-    split = split_reply(parsed.text)
+def _inbound(parsed: ParsedEmail, split: SplitReply, raw) -> InboundMessage:
     recipients = [*raw.payload.get("rcpt_to", ()), *parsed.to, *parsed.cc, *parsed.delivered_to]
     return InboundMessage(
         inbox_id=raw.inbox_id,
@@ -51,9 +52,7 @@ def _inbound(parsed: ParsedEmail, raw) -> InboundMessage:
         name=parsed.from_name,
         subject=parsed.subject,
         # A mail with no words at all is still kept and shown, with its warning.
-        text=split.reply
-        or parsed.text
-        or ("" if parsed.html or parsed.attachments else EMPTY_MAIL_TEXT),
+        text=split.reply or parsed.text or ("" if parsed.attachments else EMPTY_MAIL_TEXT),
         html=parsed.html,
         external_id=raw.external_id,
         received_at=raw.received_at,
@@ -65,8 +64,7 @@ def _inbound(parsed: ParsedEmail, raw) -> InboundMessage:
     )
 
 
-def _details(parsed: ParsedEmail, raw) -> dict:
-    split = split_reply(parsed.text)
+def _details(parsed: ParsedEmail, split: SplitReply, raw) -> dict:
     return {
         "raw": raw,
         "header_id": parsed.message_id or raw.external_id,

@@ -35,7 +35,7 @@ DEFAULT_TEMPLATES = {
         "erhalten und antworten Ihnen voraussichtlich {expected}.\n\n"
         "Unsere Servicezeiten:\n{hours}\n\n"
         "Wenn Sie uns noch etwas mitteilen möchten, antworten Sie einfach auf diese E-Mail.\n\n"
-        "Ihr Team von {inbox}",
+        "Freundliche Grüße\nIhr Kundenservice",
     ),
     "en": (
         "We have received your message",
@@ -44,7 +44,7 @@ DEFAULT_TEMPLATES = {
         "reply {expected}.\n\n"
         "Our service hours:\n{hours}\n\n"
         "If you would like to add anything, simply reply to this email.\n\n"
-        "Your {inbox} team",
+        "Kind regards\nYour customer service team",
     ),
 }
 
@@ -126,6 +126,6 @@ class _Lenient(dict):
 
 
 def acknowledge(email_inbox: EmailInbox, conversation: Conversation, text: str) -> Message:
-    language = conversation.language or guess_language(text) or "de"
+    language = conversation.language or guess_language(f"{conversation.subject}\n{text}") or "de"
     subject, body = compose(email_inbox, conversation, language)
     return send_automatic(conversation=conversation, text=body, subject=subject, actor=SYSTEM)

@@ -6,11 +6,12 @@ retry instead of losing the mail. It takes mail only for our own inbox addresses
 
 import asyncio
 import logging
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from .intake import MailTooLarge, accept, inbox_for
 
@@ -24,10 +25,25 @@ def listen_address(value: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
+DB_THREADS = 4
+
+
 class _Handler:
     def __init__(self) -> None:
         # Database work runs in threads of its own; each keeps its connection.
-        self._threads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="smtp-db")
+        self._threads = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="smtp-db")
+
+    def close(self) -> None:
+        """Closes every thread's database connection: the barrier gives each thread one call."""
+        everyone = threading.Barrier(DB_THREADS)
+
+        def close_own_connection() -> None:
+            everyone.wait(timeout=10)
+            connection.close()
+
+        for _ in range(DB_THREADS):
+            self._threads.submit(close_own_connection)
+        self._threads.shutdown(wait=True)
 
     async def _in_thread(self, function, *args):
         def run():
@@ -68,10 +84,16 @@ def _store(raw: bytes, envelope) -> None:
         )
 
 
-def receiver(listen: str | None = None) -> Controller:
+class Receiver(Controller):
+    def stop(self, *args, **kwargs) -> None:
+        super().stop(*args, **kwargs)
+        self.handler.close()
+
+
+def receiver(listen: str | None = None) -> Receiver:
     """A started-on-demand receiver; call start() and stop() on it."""
     host, port = listen_address(listen or settings.TRESEN_SMTP_LISTEN)
-    return Controller(
+    return Receiver(
         _Handler(),
         hostname=host,
         port=port,

@@ -9,12 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tresen.channels.email.parse import (
-    ParsedEmail,
-    message_ids,
-    normalize_message_id,
-    parse_email,
-)
+from tresen.channels.email.headers import normalize_message_id
+from tresen.channels.email.parse import ParsedEmail, message_ids, parse_email
 
 FIXTURES = (Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "email").resolve()
 FLANKER = FIXTURES / "email-mime-mailgun-flanker" / "tests" / "fixtures" / "messages"
@@ -752,3 +748,28 @@ def test_auto_replies_about_undelivered_parcels_are_not_bounces(subject):
     message["Return-Path"] = "<>"
 
     assert parse_email(message.as_bytes()).bounce is None
+
+
+HOSTILE = {
+    "nested comments": b"From: " + b"(" * 50_000 + b"x@example.com" + b")" * 50_000 + b"\n\nx",
+    "rfc2231 sections": b"Content-Type: application/pdf; "
+    + b"; ".join(b"name*%d*=%%41" % i for i in range(20_000))
+    + b"\n\nx",
+    "unclosed head": b"Content-Type: text/html\n\n" + b"<head>" * 20_000 + b"x" * 100_000,
+    "endless flowed paragraph": b"Content-Type: text/plain; format=flowed\n\n"
+    + b"word \n" * 200_000,
+    "bounce without colons": b"From: MAILER-DAEMON@example.com\nSubject: Undelivered Mail\n\n"
+    + b"fail " * 400_000,
+    "many references": b"References: "
+    + b" ".join(b"<id%d@example.com>" % i for i in range(30_000))
+    + b"\n\nx",
+}
+
+
+@pytest.mark.parametrize("raw", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_input_stays_fast(raw):
+    started = time.perf_counter()
+    parsed = parse_email(raw)
+
+    assert time.perf_counter() - started < 2.0
+    assert_storable(parsed)

@@ -13,28 +13,31 @@ import re
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
 
-from tresen.channels.email.parse import (
-    Bounce,
-    PartInfo,
-    decode_bytes,
+from .addresses import normalize_address, parse_addresses
+from .charsets import decode_bytes
+from .headers import (
     decode_header_value,
-    decode_text_part,
+    header_keyword,
     header_text,
+    message_ids,
+    normalize_message_id,
+    raw_header,
+    raw_headers,
+)
+from .parts import (
+    PartInfo,
+    decode_text_part,
     html_to_text,
     iter_parts,
-    message_ids,
-    normalize_address,
-    normalize_message_id,
-    parse_addresses,
     part_content,
     part_info,
     payload_bytes,
-    raw_header,
-    raw_headers,
     subparts,
 )
 
 MAX_REASON = 500
+# A server's explanation is a few lines; more is a quoted original or an attack on the regexes.
+MAX_NOTIFICATION = 50_000
 
 _STATUS_PATTERN = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")
 _STATUS_TEXT = {
@@ -98,7 +101,8 @@ _ORIGINAL_STARTS = re.compile(
     re.I | re.M,
 )
 _MESSAGE_ID_LINE = re.compile(r"^[ \t>]*message-id:\s*(<[^>\s]+>)", re.I | re.M)
-_ADDRESS = r"[^\s<>@:;,()\"']+@[^\s<>@:;,()\"']+?"
+# Bounded repetitions keep the searches linear on hostile, endless lines.
+_ADDRESS = r"[^\s<>@:;,()\"']{1,64}@[^\s<>@:;,()\"']{1,255}?"
 _RECIPIENT_LINES = (
     # Postfix / sendmail: "<user@example.com>: host ... said:" or "<user@x>... Deferred"
     re.compile(rf"^[ \t]*<({_ADDRESS})>[ \t]*(?::|\.\.\.|\(|$)", re.M),
@@ -106,10 +110,18 @@ _RECIPIENT_LINES = (
     re.compile(rf"^[ \t]*<?({_ADDRESS})>?\.?[ \t]*$", re.M),
     # "Delivery failed 10 attempts: user@example.com"
     re.compile(
-        rf"(?:fail|undeliver|unzustellbar|reject)[^\n]*?:[ \t]*<?({_ADDRESS})>?[ \t]*$",
+        rf"(?:fail|undeliver|unzustellbar|reject)[^\n:]{{0,200}}:[ \t]*<?({_ADDRESS})>?[ \t]*$",
         re.I | re.M,
     ),
 )
+
+
+@dataclass(frozen=True)
+class Bounce:
+    permanent: bool  # 5.x.x / hard failure vs 4.x.x delay
+    reason: str  # short human readable reason, <= MAX_REASON chars
+    original_message_ids: tuple[str, ...]  # Message-IDs of the bounced mail, normalised
+    recipients: tuple[str, ...]  # failed recipients (lower-case addresses)
 
 
 @dataclass(frozen=True)
@@ -288,8 +300,7 @@ def _null_sender(msg: Message) -> bool:
 
 
 def _auto_submitted(msg: Message) -> bool:
-    value = (raw_header(msg, "Auto-Submitted") or "").strip().lower()
-    return bool(value) and not value.startswith("no")
+    return header_keyword(msg, "Auto-Submitted") not in ("", "no")
 
 
 def _from_free_text(msg: Message, parts: Parts, is_report: bool) -> Bounce | None:
@@ -323,6 +334,7 @@ def _notification_text(parts: Parts) -> str:
             text = html_to_text(text)
         if not text.strip():
             continue
+        text = text[:MAX_NOTIFICATION]
         start = _ORIGINAL_STARTS.search(text)
         return text[: start.start()] if start else text
     return ""

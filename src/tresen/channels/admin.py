@@ -10,6 +10,19 @@ from .email.intake import base_address
 from .email.models import AutoreplyTemplate, EmailInbox
 from .models import RawInbound
 
+AUTOREPLY_FIELDS = ["autoreply_enabled", "reply_target_hours"]
+IMAP_FIELDS = [
+    "imap_host",
+    "imap_port",
+    "imap_security",
+    "imap_user",
+    "imap_password",
+    "imap_folder",
+    "imap_after_import",
+    "imap_move_to",
+]
+IMAP_STATUS_FIELDS = ["imap_polled_at", "imap_error", "imap_uidvalidity", "imap_last_uid"]
+
 
 class EmailInboxForm(forms.ModelForm):
     # On creation the inbox comes with it: admins name it here instead of picking one.
@@ -17,20 +30,7 @@ class EmailInboxForm(forms.ModelForm):
 
     class Meta:
         model = EmailInbox
-        fields = [
-            "address",
-            "signature",
-            "autoreply_enabled",
-            "reply_target_hours",
-            "imap_host",
-            "imap_port",
-            "imap_security",
-            "imap_user",
-            "imap_password",
-            "imap_folder",
-            "imap_after_import",
-            "imap_move_to",
-        ]
+        fields = ["address", "signature", *AUTOREPLY_FIELDS, *IMAP_FIELDS]
 
     def clean_address(self) -> str:
         address = self.cleaned_data["address"].strip().lower()
@@ -48,32 +48,15 @@ class AutoreplyTemplateInline(admin.StackedInline):
 @admin.register(EmailInbox)
 class EmailInboxAdmin(admin.ModelAdmin):
     list_display = ["address", "inbox", "autoreply_enabled", "imap_host", "imap_polled_at"]
-    readonly_fields = ["imap_polled_at", "imap_error", "imap_uidvalidity", "imap_last_uid"]
+    readonly_fields = IMAP_STATUS_FIELDS
     inlines = [AutoreplyTemplateInline]
     actions = ["test_imap"]
     form = EmailInboxForm
     fieldsets = [
         (None, {"fields": ["name", "address", "signature"]}),
-        (_("Autoreply"), {"fields": ["autoreply_enabled", "reply_target_hours"]}),
-        (
-            _("IMAP (optional)"),
-            {
-                "fields": [
-                    "imap_host",
-                    "imap_port",
-                    "imap_security",
-                    "imap_user",
-                    "imap_password",
-                    "imap_folder",
-                    "imap_after_import",
-                    "imap_move_to",
-                ]
-            },
-        ),
-        (
-            _("IMAP status"),
-            {"fields": ["imap_polled_at", "imap_error", "imap_uidvalidity", "imap_last_uid"]},
-        ),
+        (_("Autoreply"), {"fields": AUTOREPLY_FIELDS}),
+        (_("IMAP (optional)"), {"fields": IMAP_FIELDS}),
+        (_("IMAP status"), {"fields": IMAP_STATUS_FIELDS}),
     ]
 
     def get_form(self, request, obj=None, **kwargs):

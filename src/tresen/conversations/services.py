@@ -238,16 +238,7 @@ def send_reply(
     text, _ = _body(text, "")
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     now = clock.now()
-    message = Message.objects.create(
-        conversation=conversation,
-        inbox_id=conversation.inbox_id,
-        direction=Direction.OUTBOUND,
-        author_kind=actor.kind,
-        author_agent=agent,
-        text=text,
-        delivery_status=DeliveryStatus.QUEUED,
-        created_at=now,
-    )
+    message = _queue_outbound(conversation, text, now, author_kind=actor.kind, author_agent=agent)
     fields = {"last_message_at": now, "waiting_since": None, "preview": one_line(text, 160)}
     if conversation.first_response_at is None:
         fields["first_response_at"] = now
@@ -255,14 +246,30 @@ def send_reply(
     new_status = status or (Status.OPEN if conversation.status == Status.NEW else None)
     if new_status and new_status != conversation.status:
         _change_status(conversation, new_status, actor, now)
+    _announce_outbound(message, actor)
+    return message
+
+
+def _queue_outbound(conversation: Conversation, text: str, now: datetime, **fields) -> Message:
+    return Message.objects.create(
+        conversation=conversation,
+        inbox_id=conversation.inbox_id,
+        direction=Direction.OUTBOUND,
+        text=text,
+        delivery_status=DeliveryStatus.QUEUED,
+        created_at=now,
+        **fields,
+    )
+
+
+def _announce_outbound(message: Message, actor: Actor) -> None:
     publish_on_commit(
         "message.created",
         actor=actor,
-        conversation_id=conversation.pk,
+        conversation_id=message.conversation_id,
         message_id=message.pk,
         direction=Direction.OUTBOUND,
     )
-    return message
 
 
 @transaction.atomic
@@ -270,24 +277,9 @@ def send_automatic(*, conversation: Conversation, text: str, subject: str, actor
     """An automatic message to the customer (an autoreply): no first response, the wait goes on."""
     text, _ = _body(text, "")
     now = clock.now()
-    message = Message.objects.create(
-        conversation=conversation,
-        inbox_id=conversation.inbox_id,
-        direction=Direction.OUTBOUND,
-        author_kind="system",
-        subject=subject[:300],
-        text=text,
-        delivery_status=DeliveryStatus.QUEUED,
-        created_at=now,
-    )
+    message = _queue_outbound(conversation, text, now, author_kind="system", subject=subject[:300])
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=now)
-    publish_on_commit(
-        "message.created",
-        actor=actor,
-        conversation_id=conversation.pk,
-        message_id=message.pk,
-        direction=Direction.OUTBOUND,
-    )
+    _announce_outbound(message, actor)
     return message
 
 

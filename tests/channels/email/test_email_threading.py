@@ -3,6 +3,7 @@
 import pytest
 
 from tresen.channels.email import intake
+from tresen.channels.email.models import AutoreplyTemplate
 from tresen.channels.email.services import create_email_inbox
 from tresen.channels.email.threading import reply_address
 from tresen.channels.models import RawInbound
@@ -238,3 +239,19 @@ def test_mail_without_words_is_still_a_conversation(email_inbox, raw, text):
     message = Message.objects.get(pk=stored.raw.message_id)
     assert text in message.text if text else message.text == "(no text)"
     assert message.author_identity.value == "karla@example.de"
+
+
+def test_admins_template_is_filled_without_running_code(email_inbox):
+    AutoreplyTemplate.objects.create(
+        email_inbox=email_inbox,
+        language="de",
+        subject="Eingang {reference}",
+        body="{greeting} {unbekannt} {name.__class__} {expected}. {",
+    )
+
+    deliver(email_inbox, mail())
+
+    (ack,) = autoreplies()
+    assert ack.subject.startswith("Eingang #")
+    assert ack.text.startswith("Guten Tag Karla Kundin, {unbekannt} {name.__class__} ")
+    assert ack.text.endswith(". {")

@@ -4,6 +4,7 @@ Never to machines (RFC 3834 Auto-Submitted, bulk and list mail, bounces), never 
 and at most a few a day to one address, so two autoresponders cannot ping-pong.
 """
 
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from tresen.lib.text import guess_language
 from .models import AutoreplyTemplate, EmailInbox
 from .threading import is_own_address, with_reference
 
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 MACHINE_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply")
 AUTORESPONDER_HEADERS = ("x-autoreply", "x-autorespond", "x-auto-response-suppress")
 
@@ -115,14 +117,12 @@ def compose(email_inbox: EmailInbox, conversation: Conversation, language: str):
         "expected": _when(expected_reply_at(email_inbox, now), now, language),
         "inbox": email_inbox.inbox.name,
     }
-    text = body.format_map(_Lenient(values))
-    return with_reference(subject.format_map(_Lenient(values)), conversation.pk), text
+    return with_reference(_fill(subject, values), conversation.pk), _fill(body, values)
 
 
-class _Lenient(dict):
-    # An admin's typo in a placeholder shows as written instead of failing the autoreply.
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+def _fill(template: str, values: dict[str, str]) -> str:
+    # Only {name}-style placeholders; an unknown one or a stray brace stays as written.
+    return _PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), template)
 
 
 def acknowledge(email_inbox: EmailInbox, conversation: Conversation, text: str) -> Message:

@@ -14,7 +14,6 @@ from tresen.core.actors import SYSTEM
 from tresen.testing.factories import as_actor
 from tresen.testing.mail import mail
 
-KARLA = "Karla Kundin <karla@example.de>"
 STRANGER = "Sven Fremd <sven@example.org>"
 
 

@@ -326,24 +326,30 @@ def setup_peers() -> list[str]:
     return installed
 
 
-def run_peers(suites: list[dict]) -> dict[str, SuiteResult]:
-    payload = []
-    for suite in suites:
-        if not suite.get("peer"):
-            continue
-        for case in suite["cases"]:
-            if "skipped" in case:
-                continue
-            payload.append(
-                {
-                    "key": f"{suite['suite']}/{case['id']}",
-                    "peer": suite["peer"],
-                    "text": case_input(case),
-                    "html": _raw_html(case),
-                    "languages": case.get("languages"),
-                    "sender": case.get("sender"),
-                }
-            )
+def peer_names(suites: list[dict]) -> list[str]:
+    return sorted({suite["peer"] for suite in suites if suite.get("peer")})
+
+
+def _measured_cases(suite: dict) -> list[dict]:
+    return [case for case in suite["cases"] if "skipped" not in case]
+
+
+def run_peers(suites: list[dict]) -> dict[tuple[str, str], SuiteResult]:
+    """Every peer library on every suite, keyed (suite, peer): its own and the others'."""
+    names = peer_names(suites)
+    payload = [
+        {
+            "key": f"{name}|{suite['suite']}/{case['id']}",
+            "peer": name,
+            "text": case_input(case),
+            "html": _raw_html(case),
+            "languages": case.get("languages"),
+            "sender": case.get("sender"),
+        }
+        for suite in suites
+        for case in _measured_cases(suite)
+        for name in names
+    ]
     completed = subprocess.run(
         [str(peers_python()), "-c", PEER_ADAPTER],
         input=json.dumps(payload),
@@ -358,17 +364,14 @@ def run_peers(suites: list[dict]) -> dict[str, SuiteResult]:
     raw = json.loads(completed.stdout)
     results = {}
     for suite in suites:
-        if not suite.get("peer"):
-            continue
-        outcomes = {}
-        for case in suite["cases"]:
-            if "skipped" in case:
-                continue
-            outcome = Outcome(**raw[f"{suite['suite']}/{case['id']}"])
-            if _raw_html(case) is not None:
-                outcome.reply = to_text(outcome.reply)
-            outcomes[case["id"]] = outcome
-        results[suite["suite"]] = evaluate(suite, outcomes, suite["peer"])
+        for name in names:
+            outcomes = {}
+            for case in _measured_cases(suite):
+                outcome = Outcome(**raw[f"{name}|{suite['suite']}/{case['id']}"])
+                if _raw_html(case) is not None:
+                    outcome.reply = to_text(outcome.reply)
+                outcomes[case["id"]] = outcome
+            results[(suite["suite"], name)] = evaluate(suite, outcomes, name)
     return results
 
 
@@ -382,10 +385,15 @@ def _time_long_quote() -> float:
     return time.perf_counter() - started
 
 
-def print_report(ours: list[SuiteResult], peers: dict[str, SuiteResult], verbose: bool) -> None:
-    print(f"{'suite':<28} {'cases':>5} {'skipped':>7} {'passed':>6} {'rate':>7}   peer")
+def print_report(
+    ours: list[SuiteResult],
+    peers: dict[tuple[str, str], SuiteResult],
+    own_peer: dict[str, str],
+    verbose: bool,
+) -> None:
+    print(f"{'suite':<28} {'cases':>5} {'skipped':>7} {'passed':>6} {'rate':>7}   own library")
     for result in ours:
-        peer = peers.get(result.suite)
+        peer = peers.get((result.suite, own_peer.get(result.suite, "")))
         peer_text = f"{peer.peer} {peer.passed}/{peer.cases} = {peer.rate:.1%}" if peer else "-"
         print(
             f"{result.suite:<28} {result.cases:>5} {result.skipped:>7} {result.passed:>6} "
@@ -395,10 +403,16 @@ def print_report(ours: list[SuiteResult], peers: dict[str, SuiteResult], verbose
     passed = sum(result.passed for result in ours)
     skipped = sum(result.skipped for result in ours)
     print(f"{'overall':<28} {cases:>5} {skipped:>7} {passed:>6} {overall_rate(ours):>7.1%}")
+    for name in sorted({peer for _, peer in peers}):
+        mine = [result for (_, peer), result in peers.items() if peer == name]
+        passed_all = sum(result.passed for result in mine)
+        print(f"{name[:28]:<28} {cases:>5} {skipped:>7} {passed_all:>6} "
+              f"{overall_rate(mine):>7.1%}   (a peer on all suites)")  # fmt: skip
     print(f"long quote (767 KB): {_time_long_quote() * 1000:.0f} ms")
     if not verbose:
         return
-    for label, results in (("ours", ours), ("peer", list(peers.values()))):
+    own_results = [peers[key] for key in peers if own_peer.get(key[0]) == key[1]]
+    for label, results in (("ours", ours), ("peer", own_results)):
         for result in results:
             for case_id, problems in result.failures:
                 name = f"{result.peer} " if label == "peer" else ""
@@ -419,10 +433,12 @@ def main() -> int:
     if args.setup_peers:
         setup_peers()
     ours = evaluate_ours()
+    suites = load_suites()
     peers = {}
     if not args.no_peers and peers_python().exists():
-        peers = run_peers(load_suites())
-    print_report(ours, peers, args.verbose)
+        peers = run_peers(suites)
+    own_peer = {suite["suite"]: suite.get("peer", "") for suite in suites}
+    print_report(ours, peers, own_peer, args.verbose)
     return 0
 
 

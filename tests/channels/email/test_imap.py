@@ -10,7 +10,7 @@ import pytest
 from tresen.channels.email import imap, intake
 from tresen.channels.email.models import AfterImport, EmailInbox, ImapSecurity
 from tresen.channels.models import RawInbound
-from tresen.conversations.models import Conversation
+from tresen.conversations.models import Conversation, Message
 from tresen.testing.factories import make_inbox
 
 pytestmark = pytest.mark.django_db
@@ -409,7 +409,13 @@ def test_an_oversize_mail_is_left_on_the_server_and_later_mails_still_arrive(
     assert f"UID {big_uid} (" in result.error
     assert "exceed the limit of 2000 bytes" in result.error
     assert reloaded(email_inbox).imap_error == result.error
-    assert [raw.payload["imap_uid"] for raw in stored_for(email_inbox)] == [1, 3]
+    assert [raw.payload["imap_uid"] for raw in stored_for(email_inbox)] == [1, 2, 3]
+    notice = stored_for(email_inbox).get(payload__imap_uid=2)
+    assert notice.payload["too_large"] > 5000 and len(notice.body) < 2000
+    # The agent sees who sent what, and where the mail still is.
+    message = Message.objects.get(pk=notice.message_id)
+    assert message.conversation.subject == "Bestellung 2"
+    assert f"left in the IMAP folder 'INBOX' (UID {big_uid})" in message.text
     on_server = flags_on_server(dovecot, imap_user)
     assert "\\Seen" not in on_server[big_uid]  # left for a person to deal with
     assert reloaded(email_inbox).imap_last_uid == 3  # and not in the way of the next polls

@@ -367,9 +367,11 @@ def _import_group(
         if raw is not None and _accept(raw, uid, email_inbox, result):
             stored.append(uid)
         else:
-            # Left where it is, without downloading it; the error text names it.
+            # Left where it is, without downloading it; the error text names it, and a
+            # notice with its headers puts it in front of an agent.
             result.skipped_too_large += 1
             result.too_large.append(f"UID {uid} ({size} bytes)")
+            _accept_notice(mailbox, uid, size, email_inbox)
         email_inbox.imap_last_uid = uid
         _save_state(email_inbox, "imap_last_uid")
 
@@ -385,6 +387,34 @@ def _accept(raw: bytes, uid: int, email_inbox: EmailInbox, result: PollResult) -
     else:
         result.duplicates += 1
     return True
+
+
+# The notice keeps who sent what, and how to thread it; its own body replaces the MIME parts.
+_NOTICE_DROPS = re.compile(
+    rb"^(content-[\w-]+|mime-version|message-id)\s*:.*(\r?\n[ \t].*)*\r?\n?",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _accept_notice(mailbox: BaseMailBox, uid: int, size: int, email_inbox: EmailInbox) -> None:
+    headers = b""
+    for line in _command(mailbox, "FETCH", str(uid), "(UID BODY.PEEK[HEADER])"):
+        if isinstance(line, tuple):
+            headers = line[1]
+    folder, limit = email_inbox.imap_folder, settings.TRESEN_EMAIL_MAX_BYTES
+    notice = (
+        f"[Tresen] This mail has {size / 1e6:.1f} MB, more than the limit of "
+        f"{limit / 1e6:.1f} MB. It was left in the IMAP folder '{folder}' (UID {uid}).\n"
+        f"[Tresen] Diese E-Mail hat {size / 1e6:.1f} MB, mehr als die Grenze von "
+        f"{limit / 1e6:.1f} MB. Sie liegt weiter im IMAP-Ordner '{folder}' (UID {uid}).\n"
+    )
+    raw = (
+        _NOTICE_DROPS.sub(b"", headers.rstrip(b"\r\n") + b"\r\n")
+        + b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        + notice.encode()
+    )
+    envelope = {"imap_uid": uid, "imap_folder": folder, "too_large": size}
+    intake.accept(raw, email_inbox=email_inbox, source="imap", envelope=envelope)
 
 
 def _bodies(mailbox: BaseMailBox, uids: list[int]) -> dict[int, bytes]:

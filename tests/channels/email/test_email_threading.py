@@ -2,7 +2,7 @@
 
 import pytest
 
-from tresen.channels.email import intake
+from tresen.channels.email import intake, outbound
 from tresen.channels.email.models import AutoreplyTemplate
 from tresen.channels.email.services import create_email_inbox
 from tresen.channels.email.threading import reply_address
@@ -254,3 +254,17 @@ def test_admins_template_is_filled_without_running_code(email_inbox):
     assert ack.subject.startswith("Eingang #")
     assert ack.text.startswith("Guten Tag Karla Kundin, {unbekannt} {name.__class__} ")
     assert ack.text.endswith(". {")
+
+
+def test_reply_goes_to_the_reply_to_of_the_mail_it_answers(email_inbox, agent):
+    relayed = mail(
+        sender="Shop Kontaktformular <formular@example.de>",
+        headers={"Reply-To": "Karla Kundin <karla@example.de>"},
+    )
+    conversation = deliver(email_inbox, relayed).conversation
+
+    reply = services.send_reply(
+        conversation=conversation, text="Hallo Karla", agent=agent, actor=as_actor(agent)
+    )
+
+    assert outbound.build(reply).to == ["karla@example.de"]

@@ -16,28 +16,8 @@ from .threading import reply_address, with_reference
 MAX_REFERENCES = 20
 
 
-def recipient(message: Message) -> str:
-    """The customer's address: the Reply-To of their last mail, else the conversation's."""
-    last = (
-        EmailDetails.objects.filter(
-            message__conversation_id=message.conversation_id,
-            message__direction=Direction.INBOUND,
-        )
-        .order_by("-message__created_at")
-        .first()
-    )
-    if last is not None and last.reply_to:
-        return last.reply_to
-    identity = message.conversation.identity
-    if identity is not None and identity.kind == "email":
-        return identity.value
-    fallback = message.conversation.customer.identities.filter(kind="email").first()
-    if fallback is None:
-        raise DeliveryError("the customer has no email address", permanent=True)
-    return fallback.value
-
-
 def _last_inbound(message: Message) -> EmailDetails | None:
+    """The customer's mail this message answers: the latest before it."""
     return (
         EmailDetails.objects.filter(
             message__conversation_id=message.conversation_id,
@@ -49,10 +29,24 @@ def _last_inbound(message: Message) -> EmailDetails | None:
     )
 
 
-def _details(message: Message, email_inbox: EmailInbox, to: str) -> EmailDetails:
+def recipient(message: Message, parent: EmailDetails | None) -> str:
+    """The customer's address: the Reply-To of the mail we answer, else the conversation's."""
+    if parent is not None and parent.reply_to:
+        return parent.reply_to
+    identity = message.conversation.identity
+    if identity is not None and identity.kind == "email":
+        return identity.value
+    fallback = message.conversation.customer.identities.filter(kind="email").first()
+    if fallback is None:
+        raise DeliveryError("the customer has no email address", permanent=True)
+    return fallback.value
+
+
+def _details(
+    message: Message, email_inbox: EmailInbox, parent: EmailDetails | None, to: str
+) -> EmailDetails:
     # The Message-ID is fixed on the first attempt: a retry sends the same mail again.
     domain = email_inbox.address.rpartition("@")[2]
-    parent = _last_inbound(message)
     references = [*parent.reference_ids, parent.header_id] if parent else []
     details, _ = EmailDetails.objects.get_or_create(
         message=message,
@@ -86,8 +80,9 @@ def _bodies(message: Message, signature: str) -> tuple[str, str]:
 
 def build(message: Message) -> EmailMultiAlternatives:
     email_inbox = EmailInbox.objects.select_related("inbox").get(inbox_id=message.inbox_id)
-    to = recipient(message)
-    details = _details(message, email_inbox, to)
+    parent = _last_inbound(message)
+    to = recipient(message, parent)
+    details = _details(message, email_inbox, parent, to)
     text, html = _bodies(message, email_inbox.signature)
     headers = {
         "Message-ID": f"<{details.header_id}>",

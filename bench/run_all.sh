@@ -10,4 +10,6 @@ mkdir -p bench/.work
     $PY bench/peer_helpdesk.py -n 2000 --list-size 100000
     $PY bench/ingest.py --db sqlite --db postgres -n 2000
     $PY bench/list_latency.py --db sqlite --db postgres -n 100
+    $PY bench/email_ingest.py --db sqlite --db postgres --autoreply both --paced 5
+    $PY bench/email_quotes.py --setup-peers
 } 2>&1 | tee bench/.work/run_all.log

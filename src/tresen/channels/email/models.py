@@ -40,9 +40,13 @@ class EmailInbox(models.Model):
     )
     imap_move_to = models.CharField(_("move to folder"), max_length=200, blank=True)
     # Where polling stands: a new UIDVALIDITY means the server renumbered the folder.
-    imap_uidvalidity = models.BigIntegerField(null=True, blank=True, editable=False)
-    imap_last_uid = models.BigIntegerField(default=0, editable=False)
-    imap_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    imap_uidvalidity = models.BigIntegerField(
+        _("UIDVALIDITY"), null=True, blank=True, editable=False
+    )
+    imap_last_uid = models.BigIntegerField(_("last imported UID"), default=0, editable=False)
+    imap_polled_at = models.DateTimeField(
+        _("last polled"), null=True, blank=True, editable=False
+    )
     imap_error = models.TextField(_("last IMAP error"), blank=True, editable=False)
     # Several workers may be asked to poll; whoever holds the lease does it.
     imap_lease_until = models.DateTimeField(null=True, blank=True, editable=False)
@@ -73,6 +77,7 @@ class AutoreplyTemplate(models.Model):
     class Meta:
         app_label = "tresen_channels"
         verbose_name = _("autoreply template")
+        verbose_name_plural = _("autoreply templates")
         constraints = [
             models.UniqueConstraint(
                 fields=["email_inbox", "language"], name="autoreply_template_language"

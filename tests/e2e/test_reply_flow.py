@@ -33,7 +33,7 @@ def test_agent_replies_and_sees_it_in_the_timeline(live_server, page, waiting_co
     assert page.locator(".sidebar").inner_text().count("marie.schmidt@example.de") == 1
 
     page.fill("#reply-text", "Hallo Marie, das Paket ist heute in der Zustellung. Viele Grüße")
-    page.select_option("select[name=status]", "pending")
+    page.select_option(".composer select[name=status]", "pending")
     page.click(".composer button[type=submit]")
 
     outbound = page.locator(".timeline .message.outbound")

@@ -53,9 +53,14 @@ class _Handler:
         return await asyncio.get_running_loop().run_in_executor(self._threads, run)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if await self._in_thread(inbox_for, address) is None:
+        email_inbox = await self._in_thread(inbox_for, address)
+        if email_inbox is None:
             return "550 5.1.1 No mailbox here by that name"
         envelope.rcpt_tos.append(address)
+        # Found once here; DATA stores the mail for each inbox with the addresses it came by.
+        if not hasattr(envelope, "tresen_inboxes"):
+            envelope.tresen_inboxes = {}
+        envelope.tresen_inboxes.setdefault(email_inbox.pk, (email_inbox, []))[1].append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
@@ -70,12 +75,7 @@ class _Handler:
 
 
 def _store(raw: bytes, envelope) -> None:
-    found = {}
-    for address in envelope.rcpt_tos:
-        email_inbox = inbox_for(address)
-        if email_inbox is not None:
-            found.setdefault(email_inbox.pk, (email_inbox, []))[1].append(address)
-    for email_inbox, addresses in found.values():
+    for email_inbox, addresses in envelope.tresen_inboxes.values():
         accept(
             raw,
             email_inbox=email_inbox,

@@ -1,12 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tresen.conversations.models import ChannelKind, Inbox
 
 from .email.imap import check_connection
-from .email.intake import base_address
 from .email.models import AutoreplyTemplate, EmailInbox
 from .models import RawInbound
 
@@ -31,12 +29,6 @@ class EmailInboxForm(forms.ModelForm):
     class Meta:
         model = EmailInbox
         fields = ["address", "signature", *AUTOREPLY_FIELDS, *IMAP_FIELDS]
-
-    def clean_address(self) -> str:
-        address = self.cleaned_data["address"].strip().lower()
-        if base_address(address) != address:
-            raise ValidationError(_("The address cannot contain '+': it carries reply tokens."))
-        return address
 
 
 class AutoreplyTemplateInline(admin.StackedInline):

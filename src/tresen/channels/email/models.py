@@ -1,5 +1,6 @@
 """Email inboxes, their IMAP state, autoreply templates, and the mail headers of messages."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,13 @@ class EmailInbox(models.Model):
 
     def __str__(self) -> str:
         return self.address
+
+    def clean(self) -> None:
+        self.address = self.address.strip().lower()
+        if "+" in self.address.partition("@")[0]:
+            raise ValidationError(
+                {"address": _("The address cannot contain '+': it carries reply tokens.")}
+            )
 
     @property
     def uses_imap(self) -> bool:

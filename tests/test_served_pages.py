@@ -5,7 +5,6 @@ import http.cookiejar
 import os
 import re
 import smtplib
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,18 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from tresen.testing.mail import mail
+from tresen.testing.mail import free_port, mail
 
 TRESEN = Path(sys.executable).with_name("tresen")
 
 
-def _free_port() -> int:
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-SMTP_PORT = _free_port()
+SMTP_PORT = free_port()
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +41,7 @@ def server(data_dir):
         ["inbox", "add-email", "--address", "service@shop.example", "--name", "Service"],
     ):
         subprocess.run([str(TRESEN), *command], env=env, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([str(TRESEN), "run", "--port", str(port)], env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

@@ -44,6 +44,21 @@ def _parser() -> argparse.ArgumentParser:
     token_sub = token.add_subparsers(dest="action", required=True)
     create = token_sub.add_parser("create", parents=[common], help="print a new API token")
     create.add_argument("--email", required=True)
+    analyze = sub.add_parser(
+        "analyze", parents=[common], help="analyse JSON Lines messages (no database needed)"
+    )
+    analyze.add_argument("file", nargs="?", help="JSON Lines file (default: standard input)")
+    analyze.add_argument(
+        "--order-number-format", help="e.g. NH-###### (env TRESEN_ORDER_NUMBER_FORMAT)"
+    )
+    analyze.add_argument(
+        "--gift-card-format", help="e.g. GC-****-**** (env TRESEN_GIFT_CARD_FORMAT)"
+    )
+    analyze.add_argument("--model", help="model directory (default: the active model)")
+    nlp = sub.add_parser("nlp", parents=[common], help="language models: train, roll back")
+    nlp.add_argument(
+        "args", nargs=argparse.REMAINDER, help="train [--base-only] | rollback | status"
+    )
     manage = sub.add_parser("manage", parents=[common], help="any Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -76,6 +91,8 @@ def _data_dir_from_remainder(args) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _data_dir_from_remainder(args)
+    if args.command == "analyze":
+        return _analyze(args)
     _setup(getattr(args, "data_dir", None), demo=args.command == "demo")
     from django.core.management.base import CommandError
     from django.utils import translation
@@ -108,11 +125,48 @@ def _dispatch(args) -> int:
         )
     elif args.command == "token":
         call_command("token", "create", email=args.email)
+    elif args.command == "nlp":
+        call_command("nlp", *args.args)
     elif args.command == "manage":
         call_command(*args.args)
     else:
         return _serve(args, demo=args.command == "demo")
     return 0
+
+
+def _analyze(args) -> int:
+    """Runs without Django: reading messages must not need a database or a server."""
+    from pathlib import Path
+
+    from tresen.nlp import batch, store
+    from tresen.nlp.model import load
+
+    data_dir = getattr(args, "data_dir", None) or os.environ.get("TRESEN_DATA_DIR")
+    try:
+        model = load(Path(args.model)) if args.model else store.active(data_dir)
+        source = open(args.file, encoding="utf-8") if args.file else sys.stdin  # noqa: SIM115
+    except OSError as error:
+        print(f"tresen: {error}", file=sys.stderr)
+        return 1
+    formats = {
+        "order_number_format": _format(args.order_number_format, "TRESEN_ORDER_NUMBER_FORMAT"),
+        "gift_card_format": _format(args.gift_card_format, "TRESEN_GIFT_CARD_FORMAT"),
+    }
+    try:
+        from tresen.nlp.formats import compile_format
+
+        for template in formats.values():
+            compile_format(template)
+    except ValueError as error:
+        print(f"tresen: {error}", file=sys.stderr)
+        return 1
+    with source:
+        failed = batch.run(source, sys.stdout, model=model, **formats)
+    return 1 if failed else 0
+
+
+def _format(given: str | None, env: str) -> str:
+    return given if given is not None else os.environ.get(env, "")
 
 
 def _serve(args, *, demo: bool) -> int:

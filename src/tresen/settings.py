@@ -176,12 +176,19 @@ EMAIL_TIMEOUT = int(os.environ.get("TRESEN_SMTP_TIMEOUT", 30))
 # Without an SMTP host, mail is written here as .eml files instead (the demo's outbox).
 TRESEN_EMAIL_OUTBOX = os.environ.get("TRESEN_EMAIL_OUTBOX", "")
 
+# Message analysis: the shop's code formats (# a digit, * a letter or digit), e.g. NH-######.
+TRESEN_ORDER_NUMBER_FORMAT = os.environ.get("TRESEN_ORDER_NUMBER_FORMAT", "")
+TRESEN_GIFT_CARD_FORMAT = os.environ.get("TRESEN_GIFT_CARD_FORMAT", "")
+# Retrain the topic model on agents' corrections when enough are new (seconds between checks).
+TRESEN_NLP_RETRAIN_EVERY = int(os.environ.get("TRESEN_NLP_RETRAIN_EVERY", 24 * 3600))
+
 # Run by each task worker as it starts (core cannot import the modules that need it).
 TRESEN_WORKER_STARTUP = ["tresen.channels.tasks.requeue_unprocessed"]
 # Periodic tasks (dotted path of a task, seconds between runs) for `tresen scheduler`.
 TRESEN_PERIODIC = [
     ("tresen.channels.email.imap.poll_imap_inboxes", int(os.environ.get("TRESEN_IMAP_EVERY", 60))),
     ("tresen.channels.tasks.sweep_unprocessed", 300),
+    ("tresen.conversations.topic_training.retrain_when_due", TRESEN_NLP_RETRAIN_EVERY),
 ]
 
 SESSION_COOKIE_HTTPONLY = True

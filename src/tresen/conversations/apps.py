@@ -6,4 +6,4 @@ class ConversationsConfig(AppConfig):
     label = "conversations"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import analysis, receivers  # noqa: F401

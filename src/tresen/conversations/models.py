@@ -107,8 +107,12 @@ class Conversation(models.Model):
         "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     topic = models.CharField(_("topic"), max_length=40, blank=True)
+    # Who set the topic: the model (with its confidence) or an agent, whose choice stands.
+    topic_source = models.CharField(max_length=10, blank=True)
+    topic_confidence = models.FloatField(null=True, blank=True)
     language = models.CharField(_("language"), max_length=5, blank=True)
     urgent = models.BooleanField(default=False)
+    sentiment = models.CharField(_("sentiment"), max_length=10, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="conversations")
     created_at = models.DateTimeField(db_index=True)
     updated_at = models.DateTimeField()
@@ -176,6 +180,9 @@ class Message(models.Model):
     delivery_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    sentiment = models.CharField(max_length=10, blank=True)
+    # What nlp read from an inbound message: language, topics, urgency, entities, model.
+    analysis = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

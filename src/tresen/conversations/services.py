@@ -418,9 +418,64 @@ def assign(*, conversation: Conversation, agent=None, team=None, actor: Actor) -
 
 @transaction.atomic
 def set_topic(*, conversation: Conversation, topic: str, actor: Actor) -> Conversation:
+    """An agent's topic stands (and teaches the model); the system's may be revised."""
     if topic and topic not in TOPICS:
         raise ValidationError(f"unknown topic {topic!r}; use one of {', '.join(TOPICS)}")
-    return _change_field(conversation, "topic", topic, actor)
+    conversation = _change_field(conversation, "topic", topic, actor)
+    if actor.kind == "agent":
+        source = "agent" if topic else ""
+        Conversation.objects.filter(pk=conversation.pk).update(
+            topic_source=source, topic_confidence=None
+        )
+        conversation.topic_source, conversation.topic_confidence = source, None
+    return conversation
+
+
+@transaction.atomic
+def record_analysis(*, message: Message, analysis: dict, actor: Actor) -> Conversation:
+    """Store what nlp read from an inbound message and carry it to the conversation: the
+    language and topic unless set already (a more confident reading replaces the model's own
+    earlier guess, never an agent's), urgency (once urgent, the model does not clear it), the
+    latest sentiment. Publishes ``conversation.classified`` with the order numbers found."""
+    Message.objects.filter(pk=message.pk).update(
+        analysis=analysis, sentiment=analysis.get("sentiment", "")
+    )
+    conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
+    now = clock.now()
+    changes: dict = {"sentiment": analysis.get("sentiment", "")}
+    if not conversation.language and analysis.get("language"):
+        changes["language"] = analysis["language"]
+    topic, confidence = analysis.get("topic", ""), analysis.get("topic_confidence", 0.0)
+    if topic and _model_may_set_topic(conversation, topic, confidence):
+        changes.update(topic=topic, topic_source="model", topic_confidence=confidence)
+        if topic != conversation.topic:
+            _record(conversation, "topic_changed", actor, now, old=conversation.topic, new=topic)
+    if analysis.get("urgent") and not conversation.urgent:
+        changes["urgent"] = True
+        _record(conversation, "flagged_urgent", actor, now)
+    for field, value in changes.items():
+        setattr(conversation, field, value)
+    conversation.save(update_fields=list(changes))
+    publish_on_commit(
+        "conversation.classified",
+        actor=actor,
+        conversation_id=conversation.pk,
+        message_id=message.pk,
+        topic=conversation.topic,
+        urgent=conversation.urgent,
+        order_numbers=analysis.get("entities", {}).get("order_numbers", []),
+    )
+    return conversation
+
+
+def _model_may_set_topic(conversation: Conversation, topic: str, confidence: float) -> bool:
+    if not conversation.topic:
+        return True
+    if conversation.topic_source != "model" or conversation.topic_confidence is None:
+        return False  # an agent's choice, or one made without a confidence (imported)
+    if topic == "other":
+        return False  # "thanks!" at the end does not make a return "other"
+    return conversation.topic == "other" or confidence > conversation.topic_confidence
 
 
 @transaction.atomic

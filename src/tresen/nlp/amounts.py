@@ -7,9 +7,10 @@ _CURRENCY_WORDS = {
     "chf": "CHF", "fr.": "CHF", "sfr.": "CHF", "sfr": "CHF", "franken": "CHF", "fr": "CHF",
     "$": "USD", "usd": "USD", "us$": "USD", "dollar": "USD", "dollars": "USD",
     "£": "GBP", "gbp": "GBP", "pfund": "GBP", "pound": "GBP", "pounds": "GBP",
+    "zł": "PLN", "zl": "PLN", "pln": "PLN",
 }  # fmt: skip
-_BEFORE = r"€|eur|euro|chf|sfr\.?|fr\.|us\$|usd|\$|£|gbp"
-_AFTER = r"€|eur|euros?|chf|sfr\.?|franken|fr\.|usd|dollars?|\$|£|gbp|pfund|pounds?"
+_BEFORE = r"€|eur|euro|chf|sfr\.?|fr\.|us\$|usd|\$|£|gbp|pln"
+_AFTER = r"€|eur|euros?|chf|sfr\.?|franken|fr\.|usd|dollars?|\$|£|gbp|pfund|pounds?|zł|zl|pln"
 _NUMBER = r"\d{1,3}(?:[.,' ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _DASH = r"(?:[.,](?:–|-{1,2}))?"
 _AMOUNT = re.compile(

@@ -68,6 +68,10 @@ def _setup(data_dir: str | None, *, demo: bool = False) -> None:
     os.environ["TRESEN_DATA_DIR"] = os.path.abspath(
         data_dir or os.environ.get("TRESEN_DATA_DIR") or DEFAULT_DATA_DIR
     )
+    if demo:
+        # The demo shop's codes look like NH-128846 and NHG-8T3W-5KPD.
+        os.environ.setdefault("TRESEN_ORDER_NUMBER_FORMAT", "NH-######")
+        os.environ.setdefault("TRESEN_GIFT_CARD_FORMAT", "NHG-****-****")
     if demo and not os.environ.get("TRESEN_SMTP_HOST"):
         # The demo sends its mail nowhere: replies land as .eml files in the data dir.
         os.environ.setdefault(

@@ -20,7 +20,8 @@ from tresen.core.business_hours import (
     add_business_time,
     describe_hours,
 )
-from tresen.lib.text import guess_language
+from tresen.nlp.language import detect
+from tresen.nlp.reading import reading
 
 from .models import AutoreplyTemplate, EmailInbox
 from .threading import is_own_address, with_reference
@@ -126,6 +127,7 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 
 def acknowledge(email_inbox: EmailInbox, conversation: Conversation, text: str) -> Message:
-    language = conversation.language or guess_language(f"{conversation.subject}\n{text}") or "de"
+    # Runs before the full analysis: the language alone is quick to tell.
+    language = conversation.language or detect(reading(text, conversation.subject))[0] or "de"
     subject, body = compose(email_inbox, conversation, language)
     return send_automatic(conversation=conversation, text=body, subject=subject, actor=SYSTEM)

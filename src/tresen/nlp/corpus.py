@@ -15,7 +15,7 @@ TOPICS = (
 )  # fmt: skip
 SENTIMENTS = ("negative", "neutral", "positive")
 # Public rows are many and in another register (banking, events): they count less.
-PUBLIC_WEIGHT = 0.3
+PUBLIC_WEIGHT = 0.1
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -14,7 +14,7 @@ from .features import features
 from .model import Head, LinearModel
 
 MIN_DOCUMENTS = 2
-REGULARISATION = {"topic": 8.0, "sentiment": 4.0, "urgent": 4.0}
+REGULARISATION = {"topic": 32.0, "sentiment": 4.0, "urgent": 4.0}
 
 
 def _vocabulary(counted: list[Counter[str]]) -> list[str]:

@@ -31,6 +31,7 @@ class ListQuery(Schema):
     channel: str = ""
     topic: str = ""
     language: str = ""
+    urgent: bool = False
     team_id: int | None = None
     inbox_id: int | None = None
     customer_id: int | None = None
@@ -61,6 +62,7 @@ def conversation_out(c: Conversation) -> dict:
         "topic": c.topic,
         "language": c.language,
         "urgent": c.urgent,
+        "sentiment": c.sentiment,
         "tags": [t.name for t in c.tags.all()],
         "created_at": c.created_at,
         "last_message_at": c.last_message_at,
@@ -98,6 +100,7 @@ def message_out(m: Message) -> dict:
             }
             for a in m.attachments.all()
         ],
+        "analysis": m.analysis or {},
     }
 
 
@@ -113,6 +116,7 @@ def list_conversations(request, params: Query[ListQuery]):
         channel=params.channel,
         topic=params.topic,
         language=params.language,
+        urgent_only=params.urgent,
         team_id=params.team_id,
         inbox_id=params.inbox_id,
         customer_id=params.customer_id,
@@ -136,6 +140,8 @@ def list_conversations(request, params: Query[ListQuery]):
 def get_conversation(request, conversation_id: int):
     conversation = selectors.conversation_detail(conversation_id)
     out = conversation_out(conversation)
+    out["topic_source"] = conversation.topic_source
+    out["topic_confidence"] = conversation.topic_confidence
     out["messages"] = [message_out(m) for m in selectors.messages(conversation)]
     return out
 

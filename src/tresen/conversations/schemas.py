@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Any
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
@@ -33,6 +34,7 @@ class ConversationOut(Schema):
     topic: str
     language: str
     urgent: bool
+    sentiment: str = Field(description="latest customer message's: negative, neutral, positive")
     tags: list[str]
     created_at: datetime
     last_message_at: datetime
@@ -61,9 +63,19 @@ class MessageOut(Schema):
     delivery_error: str
     created_at: datetime
     attachments: list[AttachmentOut]
+    analysis: dict[str, Any] = Field(
+        description=(
+            "what analysis read in a customer message: language, topic, topic_confidence, "
+            "topics [[label, probability], ...], sentiment, sentiment_confidence, urgent, "
+            "urgency, entities {order_numbers, tracking_numbers, emails, gift_card_codes, "
+            "phone_numbers, ibans, amounts}, model; {} while pending and for our own messages"
+        )
+    )
 
 
 class ConversationDetailOut(ConversationOut):
+    topic_source: str = Field(description='who set the topic: "model", "agent" or ""')
+    topic_confidence: float | None = Field(description="the model's confidence in its topic")
     messages: list[MessageOut]
 
 

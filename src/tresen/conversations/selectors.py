@@ -21,6 +21,7 @@ class ConversationFilter:
     channel: str = ""
     topic: str = ""
     language: str = ""
+    urgent_only: bool = False
     team_id: int | None = None
     tag: str = ""
     inbox_id: int | None = None
@@ -50,6 +51,8 @@ def conversations(*, filters: ConversationFilter, agent=None) -> QuerySet[Conver
         qs = qs.filter(inbox_id=filters.inbox_id)
     if filters.topic:
         qs = qs.filter(topic=filters.topic)
+    if filters.urgent_only:
+        qs = qs.filter(urgent=True)
     if filters.language:
         qs = qs.filter(language=filters.language)
     if filters.team_id:

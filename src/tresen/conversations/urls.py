@@ -11,6 +11,7 @@ urlpatterns = [
     path("c/<int:pk>/priority/", views.priority, name="priority"),
     path("c/<int:pk>/assign/", views.assign, name="assign"),
     path("c/<int:pk>/tags/", views.tags, name="tags"),
+    path("c/<int:pk>/topic/", views.topic, name="topic"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("customers/<int:pk>/", views.customer, name="customer"),
 ]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tresen.accounts.selectors import active_agents, teams
@@ -14,7 +15,7 @@ from tresen.core.taxonomy import TOPICS
 from tresen.customers import selectors as customer_selectors
 from tresen.customers.selectors import customer_detail
 
-from . import canned, selectors, services
+from . import canned, insights, selectors, services
 from .models import Attachment, CannedResponse, ChannelKind, Conversation, Priority, Status
 
 PAGE_SIZE = 50
@@ -35,6 +36,7 @@ def _filters(params) -> selectors.ConversationFilter:
         channel=params.get("channel", "") if params.get("channel") in ChannelKind.values else "",
         topic=params.get("topic", "") if params.get("topic") in TOPICS else "",
         language=params.get("language", "")[:5],
+        urgent_only=params.get("urgent") == "1",
         team_id=_int(params.get("team")),
         tag=params.get("tag", "")[:50],
         query=params.get("q", "").strip()[:200],
@@ -81,13 +83,22 @@ def detail(request, pk: int):
         }
         for c in CannedResponse.objects.all()
     ]
+    timeline = selectors.timeline(conversation)
+    analysis = insights.conversation_analysis(
+        conversation,
+        messages=[item for kind, item in timeline if kind == "message"],
+        events=[item for kind, item in timeline if kind == "event"],
+    )
     return render(
         request,
         "conversations/detail.html",
         {
             "conversation": conversation,
-            "timeline": selectors.timeline(conversation),
+            "timeline": timeline,
+            "analysis": analysis,
+            "topics": TOPICS.items(),
             "customer": customer,
+            "summary": insights.customer_summary(customer.pk),
             "other_conversations": selectors.customer_conversations(
                 customer.pk, exclude_id=conversation.pk
             ),
@@ -117,6 +128,7 @@ def customer(request, pk: int):
         "conversations/customer.html",
         {
             "customer": found,
+            "summary": insights.customer_summary(found.pk),
             "conversations": selectors.customer_conversations(found.pk, limit=50),
             "query": query,
             "candidates": candidates,
@@ -233,6 +245,55 @@ def tags(request, pk: int):
             ),
         )
     return _back(pk)
+
+
+@login_required
+@require_POST
+def topic(request, pk: int):
+    """An agent sets (or confirms) the topic; theirs stands against later analysis.
+
+    HTMX gets the analysis panel back (with the header's topic and the new timeline entry out
+    of band); a plain form post goes back to the page with a message."""
+    conversation = get_object_or_404(Conversation, pk=pk)
+    label = request.POST.get("topic", "").strip()
+    old_topic = conversation.topic
+    error = ""
+    if label not in TOPICS:
+        error = (
+            _("Unknown topic “%(topic)s”. Choose one of the list.") % {"topic": label[:40]}
+            if label
+            else _("Choose a topic.")
+        )
+    else:
+        try:
+            conversation = services.set_topic(
+                conversation=conversation, topic=label, actor=Actor.agent(request.user)
+            )
+        except ValidationError as failure:
+            error = "; ".join(failure.messages)
+    done = "" if error else _("Topic set to %(topic)s.") % {"topic": TOPICS[label]}
+    if not (request.htmx and not request.htmx.boosted):
+        if error:
+            flash.error(request, error)
+        else:
+            flash.success(request, done)
+        return _back(pk)
+    conversation = selectors.conversation_detail(pk)
+    event = None
+    if not error and conversation.topic != old_topic:
+        event = insights.latest_event(conversation, kind="topic_changed")
+    return render(
+        request,
+        "conversations/_topic_changed.html",
+        {
+            "conversation": conversation,
+            "analysis": insights.conversation_analysis(conversation),
+            "topics": TOPICS.items(),
+            "topic_error": error,
+            "topic_done": done,
+            "event": event,
+        },
+    )
 
 
 @login_required

@@ -11,7 +11,8 @@ from collections import Counter
 
 from .features import words
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+# A full stop after a day or an ordinal ("seit dem 4. November") ends no sentence.
+_SENTENCE = re.compile(r"(?<![\s.]\d\.)(?<![\s.]\d\d\.)(?<=[.!?])\s+|\n+")
 _STOP = frozenset(
     re.findall(
         r"\w+",

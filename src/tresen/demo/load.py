@@ -17,6 +17,7 @@ from tresen.accounts import services as accounts
 from tresen.accounts.models import Agent, Team
 from tresen.channels.email.models import EmailInbox
 from tresen.conversations import services as conversations
+from tresen.conversations.analysis import analysis_of
 from tresen.conversations.models import (
     CannedResponse,
     Conversation,
@@ -221,6 +222,8 @@ class _Loader:
             # A phone call is logged by the agent who took it.
             actor=Actor.agent(agent) if agent else None,
         )
+        # Read on arrival, as the worker would; done here so the demo opens fully analysed.
+        conversations.record_analysis(message=message, analysis=analysis_of(message), actor=SYSTEM)
         if conversation_id is not None:
             if message.conversation_id != conversation_id:
                 raise RuntimeError(f"demo conversation {index}: step {number} was not threaded")
@@ -228,11 +231,13 @@ class _Loader:
         conversation = message.conversation
         if Message.objects.filter(conversation=conversation).count() != 1:
             raise RuntimeError(f"demo conversation {index} continued an older conversation")
-        # What analysis and routing would do on arrival.
-        conversations.set_language(
-            conversation=conversation, language=script["language"], actor=SYSTEM
-        )
-        conversations.set_topic(conversation=conversation, topic=script["topic"], actor=SYSTEM)
+        conversation.refresh_from_db()
+        if conversation.topic != script["topic"]:
+            # Where the model read it differently, the team corrected it (and so taught it).
+            corrector = agent or self.agents["mira"]
+            conversations.set_topic(
+                conversation=conversation, topic=script["topic"], actor=Actor.agent(corrector)
+            )
         if script["language"] == "en":
             conversations.assign(
                 conversation=conversation, team=self.teams["en"], actor=ROUTING_RULE

@@ -109,3 +109,15 @@ def test_openapi_documents_the_new_fields(db):
         detail["properties"]
     )
     assert schema["MessageOut"]["properties"]["analysis"]["type"] == "object"
+
+
+def test_an_agent_sets_the_topic_through_the_api(api_client, analysed, agent):
+    conversation = analysed.conversation
+    response = api_client.post_json(f"/conversations/{conversation.pk}/topic", {"topic": "refund"})
+    assert response.status_code == 200 and response.json()["topic"] == "refund"
+    conversation.refresh_from_db()
+    assert (conversation.topic, conversation.topic_source) == ("refund", "agent")
+    bad = api_client.post_json(f"/conversations/{conversation.pk}/topic", {"topic": "nonsense"})
+    assert bad.status_code == 400 and "unknown topic" in bad.json()["error"]["message"]
+    conversation.refresh_from_db()
+    assert conversation.topic == "refund"

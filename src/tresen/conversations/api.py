@@ -18,6 +18,7 @@ from .schemas import (
     PriorityIn,
     ReplyIn,
     StatusIn,
+    TopicIn,
     TagIn,
     TextIn,
 )
@@ -179,6 +180,15 @@ def post_note(request, conversation_id: int, payload: TextIn):
 def post_status(request, conversation_id: int, payload: StatusIn):
     services.set_status(
         conversation=_conversation(conversation_id), status=payload.status, actor=_actor(request)
+    )
+    return conversation_out(selectors.conversation_detail(conversation_id))
+
+
+@router.post("/{int:conversation_id}/topic", response=ConversationOut)
+def post_topic(request, conversation_id: int, payload: TopicIn):
+    """An agent's topic: it stands against later analysis and teaches the model."""
+    services.set_topic(
+        conversation=_conversation(conversation_id), topic=payload.topic, actor=_actor(request)
     )
     return conversation_out(selectors.conversation_detail(conversation_id))
 

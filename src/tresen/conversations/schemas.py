@@ -99,6 +99,10 @@ class StatusIn(Strict):
     status: str = Field(..., examples=["pending"])
 
 
+class TopicIn(Strict):
+    topic: str = Field(..., examples=["return"], description="one of the 17 taxonomy labels")
+
+
 class PriorityIn(Strict):
     priority: int = Field(..., ge=1, le=4)
 

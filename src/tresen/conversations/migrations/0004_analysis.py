@@ -4,35 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conversations', '0003_inbox_reopen_window'),
+        ("conversations", "0003_inbox_reopen_window"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='conversation',
-            name='sentiment',
-            field=models.CharField(blank=True, max_length=10, verbose_name='sentiment'),
+            model_name="conversation",
+            name="sentiment",
+            field=models.CharField(blank=True, max_length=10, verbose_name="sentiment"),
         ),
         migrations.AddField(
-            model_name='conversation',
-            name='topic_confidence',
+            model_name="conversation",
+            name="topic_confidence",
             field=models.FloatField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='conversation',
-            name='topic_source',
+            model_name="conversation",
+            name="topic_source",
             field=models.CharField(blank=True, max_length=10),
         ),
         migrations.AddField(
-            model_name='message',
-            name='analysis',
+            model_name="message",
+            name="analysis",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
-            model_name='message',
-            name='sentiment',
+            model_name="message",
+            name="sentiment",
             field=models.CharField(blank=True, max_length=10),
         ),
     ]

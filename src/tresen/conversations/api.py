@@ -18,9 +18,9 @@ from .schemas import (
     PriorityIn,
     ReplyIn,
     StatusIn,
-    TopicIn,
     TagIn,
     TextIn,
+    TopicIn,
 )
 
 router = Router(tags=["conversations"])

@@ -12,4 +12,6 @@ mkdir -p bench/.work
     $PY bench/list_latency.py --db sqlite --db postgres -n 100
     $PY bench/email_ingest.py --db sqlite --db postgres --autoreply both --paced 5
     $PY bench/email_quotes.py --setup-peers
+    $PY bench/nlp_quality.py
+    $PY bench/nlp_speed.py -n 20000
 } 2>&1 | tee bench/.work/run_all.log

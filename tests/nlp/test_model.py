@@ -63,3 +63,14 @@ def test_install_keeps_the_previous_version_and_rollback_returns_to_it(tmp_path)
     assert store.active(tmp_path).version == "20260102-000000"
     assert store.roll_back(tmp_path) == "base"
     assert store.active(tmp_path).version == "base"
+
+
+def test_the_shipped_model_is_what_training_on_the_shipped_data_gives(tmp_path):
+    """`tresen nlp train --base-only` rebuilds it: data and model never drift apart."""
+    from django.core.management import call_command
+
+    call_command("nlp", "train", "--base-only", "--output", str(tmp_path / "m"))
+    rebuilt, shipped = LinearModel.load(tmp_path / "m"), load()
+    assert rebuilt.vocabulary == shipped.vocabulary
+    assert np.allclose(rebuilt.weights, shipped.weights, atol=1e-2)
+    assert rebuilt.meta["rows"] == shipped.meta["rows"]

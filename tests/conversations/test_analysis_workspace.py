@@ -450,12 +450,3 @@ def test_trend(moods, trend):
 )
 def test_carrier_of(number, named, carrier):
     assert insights.carrier_of(number, named) == carrier
-
-
-def test_iban_mask():
-    assert insights.mask_iban("DE89370400440532013000") == "DE89 •••• 3000"
-    assert insights.mask_iban("de89 3704 0044 0532 0130 00") == "DE89 •••• 3000"
-    assert (
-        insights.mask_ibans_in("Konto DE89 3704 0044 0532 0130 00, danke.")
-        == "Konto DE89 •••• 3000, danke."
-    )

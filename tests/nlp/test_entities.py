@@ -1,6 +1,6 @@
 import pytest
 
-from tresen.nlp.entities import KINDS, extract, mask
+from tresen.nlp.entities import KINDS, extract, mask, mask_iban
 
 FORMATS = {"order_number_format": "NH-######", "gift_card_format": "GC-****-****-****"}
 
@@ -121,7 +121,11 @@ def test_without_shop_formats_no_order_numbers_are_guessed():
     assert extract("Bestellung NH-128846")["order_numbers"] == []
 
 
-def test_mask_hides_ibans_and_card_numbers_for_logs():
-    masked = mask("IBAN DE89370400440532013000, Karte 4111 1111 1111 1111")
-    assert "0532" not in masked and "1111 1111" not in masked
-    assert "DE89" in masked and "1111" in masked
+def test_mask_hides_ibans_and_card_numbers():
+    masked = mask("IBAN DE89 3704 0044 0532 0130 00, Karte 4111 1111 1111 1111, danke.")
+    assert masked == "IBAN DE89 •••• 3000, Karte •••• 1111, danke."
+    assert mask_iban("de89 3704 0044 0532 0130 00") == "DE89 •••• 3000"
+    # A parcel number is no card number: it stays readable.
+    assert (
+        mask("DPD 01505012345678 und 4111111111111112") == "DPD 01505012345678 und 4111111111111112"
+    )

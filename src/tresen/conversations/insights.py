@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from tresen.nlp.entities import ibans as find_ibans
+from tresen.nlp.entities import mask, mask_iban
 from tresen.nlp.summary import key_sentences
 
 from .models import ChannelKind, Conversation, Direction, Message, TimelineEvent
@@ -100,21 +100,6 @@ class CustomerSummary:
 
 
 # ---- one conversation -------------------------------------------------------------------
-
-
-def mask_iban(iban: str) -> str:
-    """``DE89370400440532013000`` -> ``DE89 •••• 3000``: enough to recognise, not to use."""
-    compact = re.sub(r"\s", "", iban).upper()
-    if len(compact) < 12:
-        return "•••• " + compact[-2:]
-    return f"{compact[:4]} •••• {compact[-4:]}"
-
-
-def mask_ibans_in(text: str) -> str:
-    """``text`` with every IBAN in it masked as ``mask_iban`` does."""
-    for start, end, value in sorted(find_ibans(text), reverse=True):
-        text = text[:start] + mask_iban(value) + text[end:]
-    return text
 
 
 def carrier_of(number: str, mentioned: Iterable[str] = ()) -> str:
@@ -246,7 +231,7 @@ def conversation_analysis(
         urgent=conversation.urgent,
         suggestions=suggestions_of(analysed),
         entities=entities_of(analysed),
-        key_sentences=[mask_ibans_in(s) for s in key_sentences(texts, limit=3)]
+        key_sentences=[mask(s) for s in key_sentences(texts, limit=3)]
         if is_long(texts)
         else [],
     )

@@ -121,11 +121,32 @@ def _iban_valid(iban: str) -> bool:
     return int(digits) % 97 == 1
 
 
+def mask_iban(iban: str) -> str:
+    """``DE89370400440532013000`` -> ``DE89 •••• 3000``: enough to recognise, not to use."""
+    compact = re.sub(r"\s", "", iban).upper()
+    return f"{compact[:4]} •••• {compact[-4:]}"
+
+
 def mask(text: str) -> str:
-    """``text`` with IBANs and card numbers replaced, for logs."""
+    """``text`` with IBANs and card numbers masked, for logs and summaries."""
     for start, end, value in sorted(ibans(text), reverse=True):
-        text = text[:start] + value[:4] + "…" + value[-2:] + text[end:]
-    return _CARD.sub(lambda m: "•••• " + re.sub(r"\D", "", m.group())[-4:], text)
+        text = text[:start] + mask_iban(value) + text[end:]
+    return _CARD.sub(_mask_card, text)
 
 
-_CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+# Card numbers: 13-19 digits from a card network's range (3-6), with a valid Luhn sum;
+# parcel and phone numbers rarely pass both.
+_CARD = re.compile(r"(?<![\d-])[3-6](?:[ -]?\d){12,18}(?![\d-])")
+
+
+def _mask_card(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group())
+    return "•••• " + digits[-4:] if _luhn_valid(digits) else match.group()
+
+
+def _luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, digit in enumerate(reversed(digits)):
+        value = int(digit) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0

@@ -108,10 +108,12 @@ def _register_routers() -> None:
     from tresen.channels.api import router as inbound_router
     from tresen.conversations.api import router as conversations_router
     from tresen.customers.api import router as customers_router
+    from tresen.knowledge.api import router as knowledge_router
 
     api.add_router("/messages", inbound_router)
     api.add_router("/conversations", conversations_router)
     api.add_router("/customers", customers_router)
+    api.add_router("/kb", knowledge_router)
 
 
 _register_routers()

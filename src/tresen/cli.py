@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
         "--gift-card-format", help="e.g. GC-****-**** (env TRESEN_GIFT_CARD_FORMAT)"
     )
     analyze.add_argument("--model", help="model directory (default: the active model)")
+    kb = sub.add_parser("kb", parents=[common], help="knowledge base: import, export, search")
+    kb.add_argument("args", nargs=argparse.REMAINDER, help="import FILE | export | search QUERY")
     nlp = sub.add_parser("nlp", parents=[common], help="language models: train, roll back")
     nlp.add_argument(
         "args", nargs=argparse.REMAINDER, help="train [--base-only] | rollback | status"
@@ -129,6 +131,8 @@ def _dispatch(args) -> int:
         )
     elif args.command == "token":
         call_command("token", "create", email=args.email)
+    elif args.command == "kb":
+        call_command("kb", *args.args)
     elif args.command == "nlp":
         call_command("nlp", *args.args)
     elif args.command == "manage":

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tresen.customers",
     "tresen.conversations",
     "tresen.channels",
+    "tresen.knowledge",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,210 @@
+"""Help-centre search: query words -> terms with typo, compound and synonym alternatives ->
+the backend's full-text match -> ranking that also weighs helpfulness, popularity and the
+reader's language -> highlighted snippets."""
+
+import html
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from . import index
+from .models import Article, Status, Synonyms
+from .rendering import plain_text
+from .terms import LINKS, MIN_PART, compound_parts, pairs, stem, terms, words
+
+LANGUAGES = ("de", "en")
+OTHER_LANGUAGE_FACTOR = 0.5  # the other language only fills in: never ahead of a good match
+CANDIDATES = 200
+_VOCABULARY_KEY = "knowledge:vocabulary-generation"
+_vocabularies: dict[tuple[str, int], "Vocabulary"] = {}
+
+
+@dataclass(frozen=True)
+class Hit:
+    article_id: int
+    key: str
+    language: str
+    title: str
+    slug: str
+    score: float
+    snippet: str  # HTML: escaped text with <mark> around the matched words
+
+    def as_json(self) -> dict:
+        return {"id": self.key, "language": self.language, "title": self.title,
+                "score": round(self.score, 4), "snippet": self.snippet}  # fmt: skip
+
+
+def vocabulary_changed() -> None:
+    """Articles changed: every process rebuilds its vocabulary on the next search."""
+    try:
+        cache.incr(_VOCABULARY_KEY)
+    except ValueError:
+        cache.set(_VOCABULARY_KEY, 1, None)
+
+
+@dataclass
+class Vocabulary:
+    terms: Counter[str]  # term -> live articles containing it
+    words: dict[str, str]  # folded word as written -> its term, for typo corrections
+
+
+def vocabulary(language: str) -> Vocabulary:
+    generation = cache.get(_VOCABULARY_KEY, 0)
+    found = _vocabularies.get((language, generation))
+    if found is None:
+        found = Vocabulary(Counter(), {})
+        rows = Article.objects.filter(language=language, status=Status.PUBLISHED)
+        for text, title, body in rows.values_list("search_terms", "title", "body").iterator():
+            found.terms.update(set(text.split()))
+            found.words.update(pairs(f"{title} {plain_text(body)}", language))
+        for stale in [key for key in _vocabularies if key[1] != generation]:
+            del _vocabularies[stale]
+        _vocabularies[(language, generation)] = found
+    return found
+
+
+def _synonyms(language: str) -> dict[str, set[str]]:
+    groups: dict[str, set[str]] = {}
+    for line in Synonyms.objects.filter(language=language).values_list("words", flat=True):
+        stems = {stem(w, language) for part in line.split(",") for w in words(part)}
+        for term in stems:
+            groups.setdefault(term, set()).update(stems)
+    return groups
+
+
+def _corrections(word: str, known: Vocabulary) -> list[str]:
+    """Terms of the known words within one typo (two for long words) of ``word``."""
+    if len(word) < 4 or word.isdigit():
+        return []
+    allowed = 1 if len(word) < 8 else 2
+    found = process.extract(
+        word, known.words.keys(), scorer=Levenshtein.distance, score_cutoff=allowed, limit=8
+    )
+    ranked = sorted(found, key=lambda m: (m[1], -known.terms[known.words[m[0]]]))
+    return list(dict.fromkeys(known.words[m[0]] for m in ranked))[:3]
+
+
+def expand(query: str, language: str, *, prefix_last: bool = False) -> list[list[str]]:
+    """Per query word, the terms that may stand for it in ``language``'s articles."""
+    known = vocabulary(language)
+    synonyms = _synonyms(language)
+    groups = []
+    query_pairs = pairs(query, language)
+    for position, (word, term) in enumerate(query_pairs):
+        group = [term]
+        typing = prefix_last and position == len(query_pairs) - 1
+        if term not in known.terms and not typing:
+            parts = compound_parts(term, known.terms) or _parts_with_typo(word, known, language)
+            group.extend(parts or _corrections(word, known))
+        for alternative in list(group):
+            group.extend(sorted(synonyms.get(alternative, ())))
+        groups.append(list(dict.fromkeys(group)))
+    return groups
+
+
+def _parts_with_typo(word: str, known: Vocabulary, language: str) -> tuple[str, str] | None:
+    """A compound with a typo in its second part: Rücksendeetiket -> rucksend + etikett."""
+    for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+        head, tail = word[:cut], word[cut:]
+        for link in ("", *LINKS):
+            left = head[: -len(link)] if link and head.endswith(link) else head
+            left_term = stem(left, language)
+            if len(left) >= MIN_PART and left_term in known.terms:
+                fixed = _corrections(tail, known)
+                if fixed:
+                    return left_term, fixed[0]
+    return None
+
+
+def search(
+    query: str,
+    *,
+    language: str = "de",
+    limit: int = 10,
+    public_only: bool = True,
+    prefix_last: bool = False,
+) -> list[Hit]:
+    """Ranked hits for ``query``: the reader's language first, the other to fill in."""
+    query = (query or "").strip()[:200]
+    if not query:
+        return []
+    language = language if language in LANGUAGES else "de"
+    scored: dict[int, float] = {}
+    groups_by_language = {}
+    for candidate in (language, *[other for other in LANGUAGES if other != language]):
+        groups = expand(query, candidate, prefix_last=prefix_last)
+        groups_by_language[candidate] = groups
+        matches = index.match(groups, language=candidate, public_only=public_only,
+                              limit=CANDIDATES, prefix_last=prefix_last)  # fmt: skip
+        if not matches:
+            continue
+        best = max(relevance for _, relevance in matches) or 1.0
+        factor = 1.0 if candidate == language else OTHER_LANGUAGE_FACTOR
+        for article_id, relevance in matches:
+            scored[article_id] = factor * relevance / best
+    if not scored:
+        return []
+    articles = Article.objects.in_bulk(list(scored))
+    for article_id, article in articles.items():
+        scored[article_id] *= _quality(article)
+    ranked = sorted(articles.values(), key=lambda a: -scored[a.pk])[:limit]
+    return [
+        Hit(
+            a.pk,
+            a.key,
+            a.language,
+            a.title,
+            a.slug,
+            scored[a.pk],
+            snippet(a, groups_by_language[a.language]),
+        )  # fmt: skip
+        for a in ranked
+    ]
+
+
+def _quality(article: Article) -> float:
+    """Helpful and much-read articles rank a little higher; never enough to beat relevance."""
+    votes = article.helpful_yes + article.helpful_no
+    helpfulness = (article.helpful_yes + 1) / (votes + 2)  # 0.5 without votes
+    return (0.85 + 0.3 * helpfulness) * (1 + 0.02 * math.log1p(article.views))
+
+
+_SENTENCE = re.compile(r"(?<=[.!?:])\s+|\n+")
+SNIPPET_CHARS = 220
+
+
+def snippet(article: Article, groups: list[list[str]]) -> str:
+    """The sentence of the article that holds most query terms, matched words marked."""
+    wanted = {term for group in groups for term in group}
+    sentences = [s.strip() for s in _SENTENCE.split(plain_text(article.body)) if s.strip()]
+    if not sentences:
+        return ""
+
+    def hits(sentence: str) -> int:
+        return len({t for t in terms(sentence, article.language) if _matches(t, wanted)})
+
+    best = max(sentences, key=hits)
+    if len(best) > SNIPPET_CHARS:
+        best = best[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return _mark(best, wanted, article.language)
+
+
+def _matches(term: str, wanted: set[str]) -> bool:
+    return term in wanted or any(term.startswith(w) or w in term for w in wanted if len(w) > 3)
+
+
+def _mark(text: str, wanted: set[str], language: str) -> str:
+    out, last = [], 0
+    for match in re.finditer(r"[^\W_]+(?:[-'][^\W_]+)*", text):
+        word_terms = terms(match.group(), language)
+        if word_terms and _matches(word_terms[0], wanted):
+            out.append(html.escape(text[last : match.start()]))
+            out.append(f"<mark>{html.escape(match.group())}</mark>")
+            last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)

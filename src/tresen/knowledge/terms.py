@@ -1,0 +1,100 @@
+"""Text -> search terms, the same for indexing and for queries, on both database backends.
+
+Terms are Snowball stems of folded words (``Rückgabe``, ``Rueckgabe`` and ``Ruckgabe`` meet;
+plural and inflection too). German compounds are also indexed by their parts when both parts
+are known words (``Rücksendeetikett`` -> ``rucksend`` + ``etikett``), so a search for one part
+finds the compound and a compound in the query finds the articles about its parts. Stop words
+are dropped; digits stay (order numbers and sizes are searched for).
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import Stemmer
+
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+_UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+_DIGRAPH = re.compile(r"(?<=[a-z])(ae|oe|ue)(?=[a-z]|$)")
+_STOP = {
+    "de": "aber als am an auch auf aus bei bin bis bitte da das dass dem den der des die doch "
+    "du ein eine einem einen einer eines er es fur gibt habe hat ich ihr im in ist ja kann "
+    "man mein meine mich mir mit nach nicht noch nur oder sie sind so um und uns von vom "
+    "war was wie wir wird wo zu zum zur",
+    "en": "a about an and are as at be been but by can could do does for from had has have "
+    "how i if in into is it its me my of on or our please so than that the their them "
+    "there this to was we were what when where which who will with would you your",
+}
+STOP_WORDS = {language: frozenset(words.split()) for language, words in _STOP.items()}
+LINKS = ("s", "es", "en", "n", "e")  # German linking elements: Rücksend-e-etikett
+MIN_PART = 4
+
+
+def fold(word: str) -> str:
+    word = word.lower().translate(_UMLAUTS)
+    if not word.isascii():
+        word = unicodedata.normalize("NFKD", word)
+        word = "".join(c for c in word if not unicodedata.combining(c))
+    return word
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str):
+    return Stemmer.Stemmer("german" if language == "de" else "english")
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str, language: str) -> str:
+    """The term of one word (already lower case) in ``language`` (de or en)."""
+    folded = fold(word)
+    if language == "de":
+        # ue for ü (Rueckgabe): Snowball folds ü itself; this keeps blue/Queue English.
+        folded = _DIGRAPH.sub(lambda m: m.group()[0], folded)
+    return _stemmer(language).stemWord(folded)
+
+
+def words(text: str) -> list[str]:
+    # "E-Mail" and "NH-128846" are one word each: email, nh128846.
+    return [re.sub(r"[-']", "", w.lower()) for w in _WORD.findall(text)]
+
+
+def pairs(text: str, language: str) -> list[tuple[str, str]]:
+    """(folded word, term) of the words of ``text`` without stop words, in order."""
+    stop = STOP_WORDS.get(language, frozenset())
+    found = []
+    for word in words(text):
+        folded = fold(word)
+        if len(word) > 1 and folded not in stop:
+            found.append((folded, stem(word, language)))
+    return found
+
+
+def terms(text: str, language: str) -> list[str]:
+    """Stems of the words of ``text`` without stop words, in order (repeats kept)."""
+    return [term for _, term in pairs(text, language)]
+
+
+def compound_parts(term: str, known: Iterable[str] | set[str]) -> tuple[str, str] | None:
+    """A German compound term split into two known terms, or None."""
+    if len(term) < 2 * MIN_PART:
+        return None
+    for cut in range(len(term) - MIN_PART, MIN_PART - 1, -1):
+        head, tail = term[:cut], term[cut:]
+        if tail not in known:
+            continue
+        for link in ("", *LINKS):
+            left = head[: -len(link)] if link and head.endswith(link) else head
+            if len(left) >= MIN_PART and left in known:
+                return left, tail
+    return None
+
+
+def with_parts(found: list[str], known: set[str]) -> list[str]:
+    """``found`` plus the parts of each compound in it."""
+    extra = []
+    for term in found:
+        parts = compound_parts(term, known)
+        if parts:
+            extra.extend(parts)
+    return found + extra

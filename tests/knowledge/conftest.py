@@ -32,6 +32,11 @@ ARTICLES = [
 
 
 @pytest.fixture
+def article_rows() -> list[dict]:
+    return [dict(row) for row in ARTICLES]
+
+
+@pytest.fixture
 def articles(db):
     lines = [json.dumps(a, ensure_ascii=False) for a in ARTICLES]
     counts = services.import_lines(lines)

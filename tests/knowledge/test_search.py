@@ -43,8 +43,13 @@ def test_shop_synonyms_widen_the_search(articles):
 
 
 def test_snippets_mark_the_matched_words_and_escape_the_rest(articles):
-    services.save_article(key="xss", language="de", title="Etikett <b>fett</b>",
-                          body="Das <script>alert(1)</script> Etikett & mehr.", status="published")  # fmt: skip
+    services.save_article(
+        key="xss",
+        language="de",
+        title="Etikett <b>fett</b>",
+        body="Das <script>alert(1)</script> Etikett & mehr.",
+        status="published",
+    )
     hits = {hit.key: hit for hit in search("Etikett")}
     assert "<mark>Etikett</mark>" in hits["returns"].snippet
     assert "<script>" not in hits["xss"].snippet and "&amp;" in hits["xss"].snippet

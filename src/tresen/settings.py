@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tresen.conversations",
     "tresen.channels",
     "tresen.knowledge",
+    "tresen.portal",
 ]
 
 MIDDLEWARE = [

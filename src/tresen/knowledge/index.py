@@ -2,16 +2,15 @@
 
 SQLite: an FTS5 table keyed by article id, ranked by bm25. PostgreSQL: a GIN index on
 ``to_tsvector('simple', search_terms)``, ranked by ts_rank_cd. Both index the same terms
-(``knowledge.terms``: stemming, folding and compound parts are done in Python), so they find
+(``lib.search_terms``: stemming, folding and compound parts are done in Python), so they find
 the same articles for the same query; only the relevance numbers differ in scale.
 """
 
-import re
-
 from django.db import connection
 
+from tresen.lib.search_terms import fts5_expression, tsquery_expression
+
 FTS_TABLE = "knowledge_article_fts"
-_SAFE_TERM = re.compile(r"[^\W_]+")
 
 
 def _sqlite() -> bool:
@@ -72,16 +71,6 @@ def match(
     return _match_postgres(groups, language, public_only, limit, prefix_last)
 
 
-def _alternatives(groups, prefix_last: bool, quote, star: str) -> list[str]:
-    found = []
-    for position, group in enumerate(groups):
-        last = prefix_last and position == len(groups) - 1
-        # Terms are letters and digits; anything else would be query syntax.
-        for term in filter(_SAFE_TERM.fullmatch, group):
-            found.append(quote(term) + (star if last else ""))
-    return list(dict.fromkeys(found))
-
-
 _SQLITE_MATCH = (
     "SELECT rowid, -bm25(knowledge_article_fts) FROM knowledge_article_fts "
     "WHERE knowledge_article_fts MATCH %s AND language = %s AND live = 1 "
@@ -97,7 +86,7 @@ _POSTGRES_MATCH = (
 
 
 def _match_sqlite(groups, language, public_only, limit, prefix_last):
-    expression = " OR ".join(_alternatives(groups, prefix_last, lambda t: f'"{t}"', "*"))
+    expression = fts5_expression(groups, all_groups=False, prefix_last=prefix_last)
     with connection.cursor() as cursor:
         cursor.execute(
             _SQLITE_MATCH, [f"terms : ({expression})", language, int(public_only), limit]
@@ -106,7 +95,7 @@ def _match_sqlite(groups, language, public_only, limit, prefix_last):
 
 
 def _match_postgres(groups, language, public_only, limit, prefix_last):
-    expression = " | ".join(_alternatives(groups, prefix_last, lambda t: f"'{t}'", ":*"))
+    expression = tsquery_expression(groups, all_groups=False, prefix_last=prefix_last)
     with connection.cursor() as cursor:
         cursor.execute(_POSTGRES_MATCH, [expression, language, public_only, limit])
         return [(row[0], float(row[1])) for row in cursor.fetchall()]

@@ -64,7 +64,7 @@ class Article(models.Model):
     views = models.PositiveIntegerField(default=0)
     helpful_yes = models.PositiveIntegerField(default=0)
     helpful_no = models.PositiveIntegerField(default=0)
-    # Search terms of title, tags and body (knowledge.terms), what both backends index.
+    # Search terms of title, tags and body (lib.search_terms), what both backends index.
     search_terms = models.TextField(blank=True)
 
     class Meta:

@@ -12,10 +12,11 @@ from django.core.cache import cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from tresen.lib.search_terms import LINKS, MIN_PART, compound_parts, pairs, stem, terms, words
+
 from . import index
 from .models import Article, Status, Synonyms
 from .rendering import plain_text
-from .terms import LINKS, MIN_PART, compound_parts, pairs, stem, terms, words
 
 LANGUAGES = ("de", "en")
 OTHER_LANGUAGE_FACTOR = 0.5  # the other language only fills in: never ahead of a good match

@@ -11,12 +11,12 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from tresen.core import clock
+from tresen.lib.search_terms import terms, with_parts
 
 from . import index
 from .models import LANGUAGES, Article, ArticleVersion, Category, Feedback, SearchQuery, Status
 from .rendering import to_html
 from .search import vocabulary, vocabulary_changed
-from .terms import terms, with_parts
 
 TITLE_WEIGHT = 3  # title terms count thrice: a match in the title says more
 

@@ -1,4 +1,5 @@
-"""Text -> search terms, the same for indexing and for queries, on both database backends.
+"""Text -> search terms, the same for indexing and for queries, on both database backends
+(the help centre's articles and the agents' conversation search).
 
 Terms are Snowball stems of folded words (``Rückgabe``, ``Rueckgabe`` and ``Ruckgabe`` meet;
 plural and inflection too). German compounds are also indexed by their parts when both parts
@@ -98,3 +99,29 @@ def with_parts(found: list[str], known: set[str]) -> list[str]:
         if parts:
             extra.extend(parts)
     return found + extra
+
+
+def fts5_expression(groups: list[list[str]], *, all_groups: bool, prefix_last: bool) -> str:
+    """SQLite FTS5 MATCH text: each group's alternatives OR'ed; groups AND'ed or OR'ed."""
+    return _expression(groups, all_groups, prefix_last, '"{}"', "*", " OR ", " AND ")
+
+
+def tsquery_expression(groups: list[list[str]], *, all_groups: bool, prefix_last: bool) -> str:
+    """PostgreSQL to_tsquery('simple', ...) text with the same meaning."""
+    return _expression(groups, all_groups, prefix_last, "'{}'", ":*", " | ", " & ")
+
+
+_SAFE_TERM = re.compile(r"[^\W_]+")
+
+
+def _expression(groups, all_groups, prefix_last, quote, star, either, both) -> str:
+    parts = []
+    for position, group in enumerate(groups):
+        suffix = star if prefix_last and position == len(groups) - 1 else ""
+        # Terms are letters and digits; anything else would be query syntax.
+        alternatives = [
+            quote.format(t) + suffix for t in dict.fromkeys(group) if _SAFE_TERM.fullmatch(t)
+        ]
+        if alternatives:
+            parts.append("(" + either.join(alternatives) + ")")
+    return (both if all_groups else either).join(parts)

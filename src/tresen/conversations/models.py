@@ -196,6 +196,17 @@ class Message(models.Model):
         return f"{self.direction} #{self.pk}"
 
 
+class MessageSearch(models.Model):
+    """A message's search terms (``lib.search_terms``), what the conversation search matches:
+    a GIN index on PostgreSQL, an FTS5 index over this table on SQLite."""
+
+    message = models.OneToOneField(
+        Message, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    terms = models.TextField()
+
+
 def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"{instance.created_at:%Y/%m}/{instance.message_id}/{filename}"
 

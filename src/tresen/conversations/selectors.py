@@ -5,6 +5,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tresen.customers.models import Identity
 
+from . import fulltext
 from .models import Conversation, Message, Tag, TimelineEvent
 
 VIEWS = ("mine", "unassigned", "all")
@@ -81,14 +82,14 @@ def _ordering(sort: str) -> tuple[str, ...]:
 
 def _search(query: str) -> Q:
     query = query.strip()
+    # Words of subjects and messages through the full-text index (any form, umlauts
+    # folded); names and addresses as typed.
     condition = (
-        Q(subject__icontains=query)
-        | Q(preview__icontains=query)
+        Q(pk__in=fulltext.conversation_ids(query))
         | Q(customer__name__icontains=query)
         | Exists(
             Identity.objects.filter(customer=OuterRef("customer"), value__icontains=query.lower())
         )
-        | Exists(Message.objects.filter(conversation=OuterRef("pk"), text__icontains=query))
     )
     if query.lstrip("#").isdigit():
         condition |= Q(pk=int(query.lstrip("#")))

@@ -19,6 +19,7 @@ from tresen.lib import mime
 from tresen.lib.html import sanitize, to_text
 from tresen.lib.text import one_line
 
+from . import fulltext
 from .models import (
     OPEN_STATUSES,
     Attachment,
@@ -152,6 +153,7 @@ def _receive(
     )
     for item in inbound.attachments:
         _attach(message, item, now)
+    fulltext.index_message(message)
     publish_on_commit(
         "message.created",
         actor=actor,
@@ -239,6 +241,7 @@ def send_reply(
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     now = clock.now()
     message = _queue_outbound(conversation, text, now, author_kind=actor.kind, author_agent=agent)
+    fulltext.index_message(message)
     fields = {"last_message_at": now, "waiting_since": None, "preview": one_line(text, 160)}
     if conversation.first_response_at is None:
         fields["first_response_at"] = now
@@ -298,6 +301,7 @@ def add_note(*, conversation: Conversation, text: str, agent, actor: Actor) -> M
         delivery_status=DeliveryStatus.INTERNAL,
         created_at=now,
     )
+    fulltext.index_message(message)
     Conversation.objects.filter(pk=conversation.pk).update(updated_at=now)
     publish_on_commit(
         "note.created", actor=actor, conversation_id=conversation.pk, message_id=message.pk

@@ -76,6 +76,40 @@ def terms(text: str, language: str) -> list[str]:
     return [term for _, term in pairs(text, language)]
 
 
+_DIGITS_IN = re.compile(r"\d{4,}")
+
+
+def any_language_groups(text: str) -> list[list[str]]:
+    """Per word, its German and English terms (one when they agree), for text whose language
+    is not known; a code like nh128846 also stands for its number."""
+    groups = []
+    for word in _joined_codes(words(text)):
+        folded = fold(word)
+        if len(word) < 2 or folded in STOP_WORDS["de"] | STOP_WORDS["en"]:
+            continue
+        group = list(dict.fromkeys((stem(word, "de"), stem(word, "en"))))
+        group.extend(_DIGITS_IN.findall(folded) if not folded.isdigit() else ())
+        groups.append(group)
+    return groups
+
+
+def _joined_codes(found: list[str]) -> list[str]:
+    """'nh 128846' -> 'nh128846': a code's prefix and number written apart."""
+    joined: list[str] = []
+    for word in found:
+        if (
+            joined
+            and word.isdigit()
+            and len(word) >= 4
+            and joined[-1].isalpha()
+            and len(joined[-1]) <= 3
+        ):
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
+
+
 def compound_parts(term: str, known: Iterable[str] | set[str]) -> tuple[str, str] | None:
     """A German compound term split into two known terms, or None."""
     if len(term) < 2 * MIN_PART:

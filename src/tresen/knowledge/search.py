@@ -22,7 +22,7 @@ LANGUAGES = ("de", "en")
 OTHER_LANGUAGE_FACTOR = 0.5  # the other language only fills in: never ahead of a good match
 CANDIDATES = 200
 _VOCABULARY_KEY = "knowledge:vocabulary-generation"
-_vocabularies: dict[tuple[str, int], "Vocabulary"] = {}
+_vocabularies: dict[tuple[str, int], Counter[str]] = {}
 
 
 @dataclass(frozen=True)
@@ -48,21 +48,18 @@ def vocabulary_changed() -> None:
         cache.set(_VOCABULARY_KEY, 1, None)
 
 
-@dataclass
-class Vocabulary:
-    terms: Counter[str]  # term -> live articles containing it
-    words: dict[str, str]  # folded word as written -> its term, for typo corrections
-
-
-def vocabulary(language: str) -> Vocabulary:
+def vocabulary(language: str, *, rebuild: bool = True) -> Counter[str]:
+    """Term -> number of live articles containing it; rebuilt after articles changed (or
+    empty when ``rebuild`` is False and it was not built yet)."""
     generation = cache.get(_VOCABULARY_KEY, 0)
     found = _vocabularies.get((language, generation))
     if found is None:
-        found = Vocabulary(Counter(), {})
+        if not rebuild:
+            return Counter()
+        found = Counter()
         rows = Article.objects.filter(language=language, status=Status.PUBLISHED)
-        for text, title, body in rows.values_list("search_terms", "title", "body").iterator():
-            found.terms.update(set(text.split()))
-            found.words.update(pairs(f"{title} {plain_text(body)}", language))
+        for (text,) in rows.values_list("search_terms").iterator(chunk_size=2000):
+            found.update(set(text.split()))
         for stale in [key for key in _vocabularies if key[1] != generation]:
             del _vocabularies[stale]
         _vocabularies[(language, generation)] = found
@@ -78,16 +75,19 @@ def _synonyms(language: str) -> dict[str, set[str]]:
     return groups
 
 
-def _corrections(word: str, known: Vocabulary) -> list[str]:
-    """Terms of the known words within one typo (two for long words) of ``word``."""
+def _corrections(word: str, known: Counter[str], language: str) -> list[str]:
+    """Known terms within one typo (two for long words) of ``word``, as written or stemmed."""
     if len(word) < 4 or word.isdigit():
         return []
     allowed = 1 if len(word) < 8 else 2
-    found = process.extract(
-        word, known.words.keys(), scorer=Levenshtein.distance, score_cutoff=allowed, limit=8
-    )
-    ranked = sorted(found, key=lambda m: (m[1], -known.terms[known.words[m[0]]]))
-    return list(dict.fromkeys(known.words[m[0]] for m in ranked))[:3]
+    found: dict[str, float] = {}
+    for candidate in dict.fromkeys((stem(word, language), word)):
+        for term, distance, _ in process.extract(
+            candidate, known.keys(), scorer=Levenshtein.distance, score_cutoff=allowed, limit=8
+        ):
+            found[term] = min(distance, found.get(term, distance))
+    ranked = sorted(found, key=lambda term: (found[term], -known[term]))
+    return ranked[:3]
 
 
 def expand(query: str, language: str, *, prefix_last: bool = False) -> list[list[str]]:
@@ -99,24 +99,24 @@ def expand(query: str, language: str, *, prefix_last: bool = False) -> list[list
     for position, (word, term) in enumerate(query_pairs):
         group = [term]
         typing = prefix_last and position == len(query_pairs) - 1
-        if term not in known.terms and not typing:
-            parts = compound_parts(term, known.terms) or _parts_with_typo(word, known, language)
-            group.extend(parts or _corrections(word, known))
+        if term not in known and not typing:
+            parts = compound_parts(term, known) or _parts_with_typo(word, known, language)
+            group.extend(parts or _corrections(word, known, language))
         for alternative in list(group):
             group.extend(sorted(synonyms.get(alternative, ())))
         groups.append(list(dict.fromkeys(group)))
     return groups
 
 
-def _parts_with_typo(word: str, known: Vocabulary, language: str) -> tuple[str, str] | None:
+def _parts_with_typo(word: str, known: Counter[str], language: str) -> tuple[str, str] | None:
     """A compound with a typo in its second part: Rücksendeetiket -> rucksend + etikett."""
     for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
         head, tail = word[:cut], word[cut:]
         for link in ("", *LINKS):
             left = head[: -len(link)] if link and head.endswith(link) else head
             left_term = stem(left, language)
-            if len(left) >= MIN_PART and left_term in known.terms:
-                fixed = _corrections(tail, known)
+            if len(left) >= MIN_PART and left_term in known:
+                fixed = _corrections(tail, known, language)
                 if fixed:
                     return left_term, fixed[0]
     return None

@@ -21,12 +21,16 @@ from .search import vocabulary, vocabulary_changed
 TITLE_WEIGHT = 3  # title terms count thrice: a match in the title says more
 
 
-def search_terms(article: Article) -> str:
+def search_terms(article: Article, known: set[str] | None = None) -> str:
+    """Title (weighted), tags and body terms, plus the parts of compounds whose parts are
+    known: to the whole vocabulary (``reindex``) or, on a single save, to the vocabulary
+    as far as this process has it and the article itself."""
     own = terms(article.title, article.language) * TITLE_WEIGHT
     own += terms(" ".join(article.tags), article.language)
     own += terms(article.body, article.language)
-    known = set(vocabulary(article.language).terms) | set(own)
-    return " ".join(with_parts(own, known))
+    if known is None:
+        known = set(vocabulary(article.language, rebuild=False))
+    return " ".join(with_parts(own, known | set(own)))
 
 
 def _slug(language: str, title: str, key: str, own_id: int | None) -> str:

@@ -47,6 +47,7 @@ class Article(models.Model):
     slug = models.SlugField(max_length=220)
     body = models.TextField(_("body (Markdown)"), blank=True)
     body_html = models.TextField(blank=True)  # rendered and sanitised on save
+    body_text = models.TextField(blank=True)  # plain text of it, for snippets
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )

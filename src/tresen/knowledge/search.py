@@ -12,11 +12,19 @@ from django.core.cache import cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from tresen.lib.search_terms import LINKS, MIN_PART, compound_parts, pairs, stem, terms, words
+from tresen.lib.search_terms import (
+    LINKS,
+    MIN_PART,
+    compound_parts,
+    fold,
+    pairs,
+    stem,
+    terms,
+    words,
+)
 
 from . import index
 from .models import Article, Status, Synonyms
-from .rendering import plain_text
 
 LANGUAGES = ("de", "en")
 OTHER_LANGUAGE_FACTOR = 0.5  # the other language only fills in: never ahead of a good match
@@ -150,49 +158,45 @@ def search(
             scored[article_id] = factor * relevance / best
     if not scored:
         return []
-    articles = Article.objects.in_bulk(list(scored))
-    for article_id, article in articles.items():
-        scored[article_id] *= _quality(article)
-    ranked = sorted(articles.values(), key=lambda a: -scored[a.pk])[:limit]
+    rows = Article.objects.filter(pk__in=list(scored)).values_list(
+        "pk", "key", "language", "title", "slug", "helpful_yes", "helpful_no", "views"
+    )
+    found = {row[0]: row for row in rows}
+    for article_id, row in found.items():
+        scored[article_id] *= _quality(yes=row[5], no=row[6], views=row[7])
+    ranked = sorted(found, key=lambda pk: -scored[pk])[:limit]
+    texts = dict(Article.objects.filter(pk__in=ranked).values_list("pk", "body_text"))
     return [
-        Hit(
-            a.pk,
-            a.key,
-            a.language,
-            a.title,
-            a.slug,
-            scored[a.pk],
-            snippet(a, groups_by_language[a.language]),
-        )  # fmt: skip
-        for a in ranked
+        Hit(pk, found[pk][1], found[pk][2], found[pk][3], found[pk][4], scored[pk],
+            snippet(texts[pk], found[pk][2], groups_by_language[found[pk][2]]))  # fmt: skip
+        for pk in ranked
     ]
 
 
-def _quality(article: Article) -> float:
+def _quality(*, yes: int, no: int, views: int) -> float:
     """Helpful and much-read articles rank a little higher; never enough to beat relevance."""
-    votes = article.helpful_yes + article.helpful_no
-    helpfulness = (article.helpful_yes + 1) / (votes + 2)  # 0.5 without votes
-    return (0.85 + 0.3 * helpfulness) * (1 + 0.02 * math.log1p(article.views))
+    helpfulness = (yes + 1) / (yes + no + 2)  # 0.5 without votes
+    return (0.85 + 0.3 * helpfulness) * (1 + 0.02 * math.log1p(views))
 
 
 _SENTENCE = re.compile(r"(?<=[.!?:])\s+|\n+")
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 SNIPPET_CHARS = 220
 
 
-def snippet(article: Article, groups: list[list[str]]) -> str:
-    """The sentence of the article that holds most query terms, matched words marked."""
+def snippet(text: str, language: str, groups: list[list[str]]) -> str:
+    """The sentence of ``text`` that holds most query terms, matched words marked."""
     wanted = {term for group in groups for term in group}
-    sentences = [s.strip() for s in _SENTENCE.split(plain_text(article.body)) if s.strip()]
+    sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
     if not sentences:
         return ""
-
-    def hits(sentence: str) -> int:
-        return len({t for t in terms(sentence, article.language) if _matches(t, wanted)})
-
-    best = max(sentences, key=hits)
-    if len(best) > SNIPPET_CHARS:
-        best = best[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0] + "…"
-    return _mark(best, wanted, article.language)
+    # Terms are stems of folded words: a cheap substring test finds the candidates.
+    folded = [fold(s) for s in sentences]
+    best = max(range(len(sentences)), key=lambda i: sum(t in folded[i] for t in wanted))
+    chosen = sentences[best]
+    if len(chosen) > SNIPPET_CHARS:
+        chosen = chosen[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return _mark(chosen, wanted, language)
 
 
 def _matches(term: str, wanted: set[str]) -> bool:
@@ -201,7 +205,7 @@ def _matches(term: str, wanted: set[str]) -> bool:
 
 def _mark(text: str, wanted: set[str], language: str) -> str:
     out, last = [], 0
-    for match in re.finditer(r"[^\W_]+(?:[-'][^\W_]+)*", text):
+    for match in _WORD.finditer(text):
         word_terms = terms(match.group(), language)
         if word_terms and _matches(word_terms[0], wanted):
             out.append(html.escape(text[last : match.start()]))

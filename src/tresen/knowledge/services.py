@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils.text import slugify
 
 from tresen.core import clock
+from tresen.lib.html import to_text
 from tresen.lib.search_terms import terms, with_parts
 
 from . import index
@@ -110,6 +111,7 @@ def _status(status: str) -> str:
 def _finish(article: Article, now: datetime) -> None:
     article.slug = _slug(article.language, article.title, article.key, article.pk)
     article.body_html = to_html(article.body)
+    article.body_text = to_text(article.body_html)
     article.search_terms = search_terms(article)
     article.updated_at = now
     if article.status == Status.PUBLISHED and article.published_at is None:

@@ -151,3 +151,15 @@ def test_canned_responses_fill(demo):
         used.update(v for v in canned.VARIABLES if "{{ " + v + " }}" in response.text)
         assert "{{" not in canned.fill(response.text, conversation=conversation, agent=agent)
     assert {"customer.first_name", "agent.first_name", "agent.name", "conversation.id"} <= used
+
+
+def test_help_centre_with_reading_and_votes(demo):
+    from tresen.knowledge.models import Article, SearchQuery
+    from tresen.knowledge.search import search
+
+    articles = Article.objects.filter(status="published", visibility="public")
+    assert articles.count() == 72
+    assert set(articles.values_list("language", flat=True)) == {"de", "en"}
+    assert articles.order_by("-views").first().key == "order-status"
+    assert SearchQuery.objects.filter(results=0).exists()
+    assert search("Rücksendeetikett", language="de")[0].key == "returns-how"

@@ -1446,3 +1446,35 @@ CANNED_RESPONSES = [
         """),
     },
 ]
+
+
+# ---- help centre -------------------------------------------------------------------------
+# The articles are in help_centre.jsonl. How often each was read and voted on is made up,
+# deterministically: the common questions (order status, returns, refunds) lead.
+_POPULAR = {"order-status": 60, "returns-how": 52, "refund-timing": 41, "shipping-costs": 35,
+            "cancel-order": 28, "exchange": 24, "gift-cards": 19, "account-login": 16}  # fmt: skip
+
+
+def help_centre_reads(key: str, language: str) -> int:
+    base = _POPULAR.get(key, 3 + sum(map(ord, key)) % 9)
+    return base if language == "de" else base // 3
+
+
+def help_centre_votes(key: str, language: str) -> list[bool]:
+    """Mostly helpful; the Klarna and furniture-delivery articles leave people unsure."""
+    if language != "de":
+        return []
+    if key in ("klarna", "furniture-delivery"):
+        return [True, False, False, False]
+    return [True] * (2 + sum(map(ord, key)) % 4) + [False]
+
+
+# Searches the help centre could not answer: the content-gaps report's first entries.
+HELP_CENTRE_SEARCHES = [
+    ("Geschenkverpackung", "de", 0),
+    ("Geschenkverpackung bestellen", "de", 0),
+    ("Montage Kleiderschrank Termin", "de", 2),
+    ("Ratenzahlung ohne Klarna", "de", 3),
+    ("gift wrapping", "en", 0),
+    ("Lieferung nach Italien", "de", 1),
+]

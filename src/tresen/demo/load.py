@@ -9,6 +9,7 @@ so the services stamp it with the story's time.
 
 import re
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -33,8 +34,12 @@ from tresen.core.business_hours import is_holiday, next_open
 from tresen.core.models import Calendar
 from tresen.customers import services as customers
 from tresen.customers.models import Customer
+from tresen.knowledge import services as knowledge
+from tresen.knowledge.models import Article
 
 from . import data
+
+HELP_CENTRE = Path(__file__).with_name("help_centre.jsonl")
 
 DEMO_LOGIN = (data.AGENTS["anna"]["email"], data.PASSWORD)
 
@@ -97,6 +102,7 @@ class _Loader:
             self._conversation(index, data.CONVERSATIONS[index], starts[index])
         for spec in data.CANNED_RESPONSES:
             CannedResponse.objects.create(created_by=self.agents["anna"], **spec)
+        self._help_centre()
 
     # ---- setup ----------------------------------------------------------------------------
 
@@ -245,6 +251,21 @@ class _Loader:
         if agent is not None:
             self._take(conversation.pk, agent)
         return conversation.pk
+
+    def _help_centre(self) -> None:
+        """The articles, and some reading, votes and searches so the pages have a history."""
+        with HELP_CENTRE.open(encoding="utf-8") as lines:
+            counts = knowledge.import_lines(lines)
+        if counts["failed"]:
+            raise RuntimeError(f"demo help centre: {counts['errors']}")
+        for article in Article.objects.order_by("key", "language"):
+            reads = data.help_centre_reads(article.key, article.language)
+            for _ in range(reads):
+                knowledge.record_view(article)
+            for helpful in data.help_centre_votes(article.key, article.language):
+                knowledge.record_feedback(article=article, helpful=helpful)
+        for query, language, results in data.HELP_CENTRE_SEARCHES:
+            knowledge.log_search(query=query, language=language, source="portal", results=results)
 
     def _take(self, conversation_id: int, agent: Agent) -> None:
         conversation = Conversation.objects.select_related("team").get(pk=conversation_id)

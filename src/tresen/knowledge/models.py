@@ -65,6 +65,10 @@ class Article(models.Model):
     views = models.PositiveIntegerField(default=0)
     helpful_yes = models.PositiveIntegerField(default=0)
     helpful_no = models.PositiveIntegerField(default=0)
+    # What it is about, in the taxonomy of customer messages (nlp): label -> probability of
+    # the best three. Search matches it with the topic of a query that shares no words.
+    topic = models.CharField(max_length=40, blank=True, db_index=True)
+    topic_scores = models.JSONField(default=dict, blank=True)
     # Search terms of title, tags and body (lib.search_terms), what both backends index.
     search_terms = models.TextField(blank=True)
 

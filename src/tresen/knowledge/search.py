@@ -8,13 +8,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from tresen.lib.search_terms import (
     LINKS,
-    MIN_PART,
     compound_parts,
     fold,
     pairs,
@@ -22,6 +22,7 @@ from tresen.lib.search_terms import (
     terms,
     words,
 )
+from tresen.nlp import analyze, store
 
 from . import index
 from .models import Article, Status, Synonyms
@@ -29,6 +30,13 @@ from .models import Article, Status, Synonyms
 LANGUAGES = ("de", "en")
 OTHER_LANGUAGE_FACTOR = 0.5  # the other language only fills in: never ahead of a good match
 CANDIDATES = 200
+RERANK = 40
+# The topic model's reading of query and article: a tie-breaker between lexical matches,
+# and a way in for articles that share no word with the query.
+SEMANTIC = 1.0
+TOPIC_CANDIDATE_CONFIDENCE = 0.5
+TOPIC_CANDIDATES = 20
+TOPIC_RELEVANCE = 0.3
 _VOCABULARY_KEY = "knowledge:vocabulary-generation"
 _vocabularies: dict[tuple[str, int], Counter[str]] = {}
 
@@ -46,6 +54,12 @@ class Hit:
     def as_json(self) -> dict:
         return {"id": self.key, "language": self.language, "title": self.title,
                 "score": round(self.score, 4), "snippet": self.snippet}  # fmt: skip
+
+
+def topics_of(text: str) -> dict[str, float]:
+    """The best three topics of ``text`` with their probabilities, by the active model."""
+    found = analyze(text, model=store.active(settings.DATA_DIR))
+    return {label: round(p, 4) for label, p in found.topics}
 
 
 def vocabulary_changed() -> None:
@@ -83,11 +97,13 @@ def _synonyms(language: str) -> dict[str, set[str]]:
     return groups
 
 
-def _corrections(word: str, known: Counter[str], language: str) -> list[str]:
+def _corrections(
+    word: str, known: Counter[str], language: str, allowed: int | None = None
+) -> list[str]:
     """Known terms within one typo (two for long words) of ``word``, as written or stemmed."""
     if len(word) < 4 or word.isdigit():
         return []
-    allowed = 1 if len(word) < 8 else 2
+    allowed = allowed if allowed is not None else 1 if len(word) < 8 else 2
     found: dict[str, float] = {}
     for candidate in dict.fromkeys((stem(word, language), word)):
         for term, distance, _ in process.extract(
@@ -117,14 +133,15 @@ def expand(query: str, language: str, *, prefix_last: bool = False) -> list[list
 
 
 def _parts_with_typo(word: str, known: Counter[str], language: str) -> tuple[str, str] | None:
-    """A compound with a typo in its second part: Rücksendeetiket -> rucksend + etikett."""
-    for cut in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+    """A compound with a typo in its second part: Rücksendeetiket -> rucksend + etikett.
+    Both parts long enough to be words of their own; the tail within one typo."""
+    for cut in range(len(word) - 5, 4, -1):
         head, tail = word[:cut], word[cut:]
         for link in ("", *LINKS):
             left = head[: -len(link)] if link and head.endswith(link) else head
             left_term = stem(left, language)
-            if len(left) >= MIN_PART and left_term in known:
-                fixed = _corrections(tail, known, language)
+            if len(left) >= 5 and left_term in known:
+                fixed = _corrections(tail, known, language, allowed=1)
                 if fixed:
                     return left_term, fixed[0]
     return None
@@ -156,21 +173,71 @@ def search(
         factor = 1.0 if candidate == language else OTHER_LANGUAGE_FACTOR
         for article_id, relevance in matches:
             scored[article_id] = factor * relevance / best
+    query_topics = topics_of(query)
+    _by_topic(scored, query_topics, language, public_only)
     if not scored:
         return []
     rows = Article.objects.filter(pk__in=list(scored)).values_list(
-        "pk", "key", "language", "title", "slug", "helpful_yes", "helpful_no", "views"
+        "pk", "key", "language", "title", "slug", "helpful_yes", "helpful_no", "views",
+        "topic_scores",
     )
     found = {row[0]: row for row in rows}
     for article_id, row in found.items():
         scored[article_id] *= _quality(yes=row[5], no=row[6], views=row[7])
-    ranked = sorted(found, key=lambda pk: -scored[pk])[:limit]
+    leaders = sorted(found, key=lambda pk: -scored[pk])[:RERANK]
+    _rerank(scored, leaders, found, groups_by_language, prefix_last)
+    for pk in leaders:
+        scored[pk] *= 1 + SEMANTIC * _similarity(query_topics, found[pk][8])
+    ranked = sorted(leaders, key=lambda pk: -scored[pk])[:limit]
     texts = dict(Article.objects.filter(pk__in=ranked).values_list("pk", "body_text"))
     return [
         Hit(pk, found[pk][1], found[pk][2], found[pk][3], found[pk][4], scored[pk],
             snippet(texts[pk], found[pk][2], groups_by_language[found[pk][2]]))  # fmt: skip
         for pk in ranked
     ]
+
+
+def _by_topic(scored, query_topics: dict[str, float], language: str, public_only: bool) -> None:
+    """Articles about the query's topic join the candidates even without a shared word
+    ("cant log in" and an article on signing in), with a weak relevance of their own."""
+    topic, confidence = next(iter(query_topics.items()), ("", 0.0))
+    if confidence < TOPIC_CANDIDATE_CONFIDENCE:
+        return
+    live = Article.objects.filter(language=language, status=Status.PUBLISHED, topic=topic)
+    if public_only:
+        live = live.filter(visibility="public")
+    for pk in live.values_list("pk", flat=True)[:TOPIC_CANDIDATES]:
+        scored.setdefault(pk, TOPIC_RELEVANCE)
+
+
+def _similarity(query_topics: dict[str, float], article_topics: dict[str, float]) -> float:
+    return sum(p * article_topics.get(label, 0.0) for label, p in query_topics.items())
+
+
+def _rerank(scored, leaders, found, groups_by_language, prefix_last: bool) -> None:
+    """The leading candidates again, by how many of the query's words they contain at all
+    and in the title: one frequent word must not beat an article that has them all."""
+    documents = dict(Article.objects.filter(pk__in=leaders).values_list("pk", "search_terms"))
+    for pk in leaders:
+        language, title = found[pk][2], found[pk][3]
+        groups = groups_by_language[language]
+        if not groups:
+            continue
+        present = set(documents[pk].split())
+        in_title = set(terms(title, language))
+        coverage = _covered(groups, present, prefix_last) / len(groups)
+        title_coverage = _covered(groups, in_title, prefix_last) / len(groups)
+        scored[pk] *= (0.4 + 0.6 * coverage * coverage) * (1 + 0.5 * title_coverage)
+
+
+def _covered(groups: list[list[str]], present: set[str], prefix_last: bool) -> int:
+    count = 0
+    for position, group in enumerate(groups):
+        if prefix_last and position == len(groups) - 1:
+            count += any(term.startswith(g) for g in group for term in present)
+        else:
+            count += any(g in present for g in group)
+    return count
 
 
 def _quality(*, yes: int, no: int, views: int) -> float:

@@ -17,7 +17,7 @@ from tresen.lib.search_terms import terms, with_parts
 from . import index
 from .models import LANGUAGES, Article, ArticleVersion, Category, Feedback, SearchQuery, Status
 from .rendering import to_html
-from .search import vocabulary, vocabulary_changed
+from .search import topics_of, vocabulary, vocabulary_changed
 
 TITLE_WEIGHT = 3  # title terms count thrice: a match in the title says more
 
@@ -113,6 +113,8 @@ def _finish(article: Article, now: datetime) -> None:
     article.body_html = to_html(article.body)
     article.body_text = to_text(article.body_html)
     article.search_terms = search_terms(article)
+    article.topic_scores = topics_of(f"{article.title}\n{article.body_text[:600]}")
+    article.topic = next(iter(article.topic_scores), "")
     article.updated_at = now
     if article.status == Status.PUBLISHED and article.published_at is None:
         article.published_at = now

@@ -20,12 +20,14 @@ _UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 _DIGRAPH = re.compile(r"(?<=[a-z])(ae|oe|ue)(?=[a-z]|$)")
 _STOP = {
     "de": "aber als am an auch auf aus bei bin bis bitte da das dass dem den der des die doch "
-    "du ein eine einem einen einer eines er es fur gibt habe hat ich ihr im in ist ja kann "
-    "man mein meine mich mir mit nach nicht noch nur oder sie sind so um und uns von vom "
-    "war was wie wir wird wo zu zum zur",
-    "en": "a about an and are as at be been but by can could do does for from had has have "
-    "how i if in into is it its me my of on or our please so than that the their them "
-    "there this to was we were what when where which who will with would you your",
+    "du ein eine einem einen einer eines er es euch eure euer fur gibt geht habe hab hat ich "
+    "ihr im in ist ja kann konnen konnte man mal mein meine meinen meinem mich mir mit muss "
+    "nach nicht noch nur ob oder sie sind so soll um und uns von vom war was welche welcher "
+    "wenn wie wieso warum wir wird wo zu zum zur",
+    "en": "a about am an and any are as at be been but by can cant could did do does dont for "
+    "from get got had has have how i if im in into is it its ive just me my of on or our "
+    "please should so than that the their them there this to was we were what when where "
+    "which who why will with would you your",
 }
 STOP_WORDS = {language: frozenset(words.split()) for language, words in _STOP.items()}
 LINKS = ("s", "es", "en", "n", "e")  # German linking elements: Rücksend-e-etikett

@@ -33,7 +33,7 @@ CANDIDATES = 200
 RERANK = 40
 # The topic model's reading of query and article: a tie-breaker between lexical matches,
 # and a way in for articles that share no word with the query.
-SEMANTIC = 1.0
+SEMANTIC = 6.0
 TOPIC_CANDIDATE_CONFIDENCE = 0.5
 TOPIC_CANDIDATES = 20
 TOPIC_RELEVANCE = 0.3

@@ -1,9 +1,10 @@
 """The same cases run against SQLite FTS5 and PostgreSQL full text (the suite runs twice)."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from tresen.knowledge import services
-from tresen.knowledge.models import Article, Synonyms
+from tresen.knowledge.models import Article
 from tresen.knowledge.search import search, vocabulary_changed
 
 
@@ -39,7 +40,9 @@ def test_the_readers_language_comes_first_and_the_other_fills_in(articles):
 def test_shop_synonyms_widen_the_search(articles):
     # The shop's own word for its vouchers: no article and no model knows it.
     assert ("gift-cards", "de") not in keys("Hafentaler")
-    Synonyms.objects.create(language="de", words="Gutschein, Hafentaler, Giftcard")
+    services.add_synonyms(language="de", words=["Gutschein", "Hafentaler", "Giftcard"])
+    with pytest.raises(ValidationError):
+        services.add_synonyms(language="de", words=["nur eins"])
     assert keys("Hafentaler")[0] == ("gift-cards", "de")
 
 

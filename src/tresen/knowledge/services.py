@@ -15,7 +15,16 @@ from tresen.lib.html import to_text
 from tresen.lib.search_terms import terms, with_parts
 
 from . import index
-from .models import LANGUAGES, Article, ArticleVersion, Category, Feedback, SearchQuery, Status
+from .models import (
+    LANGUAGES,
+    Article,
+    ArticleVersion,
+    Category,
+    Feedback,
+    SearchQuery,
+    Status,
+    Synonyms,
+)
 from .rendering import to_html
 from .search import topics_of, vocabulary, vocabulary_changed
 
@@ -215,6 +224,14 @@ def export_lines() -> Iterable[str]:
             "body": article.body, "category": article.category.name if article.category else "",
             "tags": article.tags, "status": article.status, "visibility": article.visibility,
         }, ensure_ascii=False)  # fmt: skip
+
+
+def add_synonyms(*, language: str, words: Iterable[str]) -> Synonyms:
+    """One group of the shop's words for the same thing ("Retoure, Rücksendung")."""
+    cleaned = [w.strip() for w in words if w and w.strip() and "," not in w]
+    if language not in dict(LANGUAGES) or len(cleaned) < 2:
+        raise ValidationError("synonyms need a language (de, en) and at least two words")
+    return Synonyms.objects.create(language=language, words=", ".join(cleaned)[:500])
 
 
 def record_view(article: Article) -> None:

@@ -74,6 +74,8 @@ def _setup(data_dir: str | None, *, demo: bool = False) -> None:
         # The demo shop's codes look like NH-128846 and NHG-8T3W-5KPD.
         os.environ.setdefault("TRESEN_ORDER_NUMBER_FORMAT", "NH-######")
         os.environ.setdefault("TRESEN_GIFT_CARD_FORMAT", "NHG-****-****")
+        os.environ.setdefault("TRESEN_SHOP_NAME", "Nordhafen Home & Style")
+        os.environ.setdefault("TRESEN_SHOP_COLOR", "#1d4e5f")
     if demo and not os.environ.get("TRESEN_SMTP_HOST"):
         # The demo sends its mail nowhere: replies land as .eml files in the data dir.
         os.environ.setdefault(

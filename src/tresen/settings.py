@@ -161,6 +161,7 @@ ATTACHMENT_ALLOWED_TYPES = [
 TRESEN_CHANNEL_ADAPTERS = {
     "api": "tresen.channels.rest.adapter.ApiAdapter",
     "email": "tresen.channels.email.adapter.EmailAdapter",
+    "contact_form": "tresen.channels.contact_form.adapter.ContactFormAdapter",
 }
 
 # Email: the built-in SMTP receiver ("off" to disable), outbound SMTP, limits.
@@ -177,6 +178,12 @@ EMAIL_USE_SSL = os.environ.get("TRESEN_SMTP_TLS", "starttls") == "ssl"
 EMAIL_TIMEOUT = int(os.environ.get("TRESEN_SMTP_TIMEOUT", 30))
 # Without an SMTP host, mail is written here as .eml files instead (the demo's outbox).
 TRESEN_EMAIL_OUTBOX = os.environ.get("TRESEN_EMAIL_OUTBOX", "")
+
+# The shop as customers see it in the help centre and contact form.
+TRESEN_SHOP_NAME = os.environ.get("TRESEN_SHOP_NAME", "Tresen")
+TRESEN_SHOP_COLOR = os.environ.get("TRESEN_SHOP_COLOR", "#1f5fbf")
+TRESEN_SHOP_LOGO_URL = os.environ.get("TRESEN_SHOP_LOGO_URL", "")
+TRESEN_CONTACT_REPLY_HOURS = int(os.environ.get("TRESEN_CONTACT_REPLY_HOURS", 24))
 
 # Message analysis: the shop's code formats (# a digit, * a letter or digit), e.g. NH-######.
 TRESEN_ORDER_NUMBER_FORMAT = os.environ.get("TRESEN_ORDER_NUMBER_FORMAT", "")

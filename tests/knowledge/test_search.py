@@ -90,6 +90,7 @@ def test_search_as_you_type_matches_the_last_word_as_a_prefix(articles):
     assert keys("Gutsch", prefix_last=True)[0] == ("gift-cards", "de")
     assert keys("Lieferz", prefix_last=True)[0] == ("delivery-times", "de")
     assert keys("Passw", prefix_last=True)[0] == ("password", "de")
+    assert keys("Lieferzieten", prefix_last=True)[0] == ("delivery-times", "de")
 
 
 def test_query_syntax_is_just_text(articles):

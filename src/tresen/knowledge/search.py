@@ -31,6 +31,7 @@ LANGUAGES = ("de", "en")
 OTHER_LANGUAGE_FACTOR = 0.5  # the other language only fills in: never ahead of a good match
 CANDIDATES = 200
 RERANK = 40
+MIN_SHARE_OF_BEST = 0.05
 # The topic model's reading of query and article: a tie-breaker between lexical matches,
 # and a way in for articles that share no word with the query.
 SEMANTIC = 6.0
@@ -123,7 +124,10 @@ def expand(query: str, language: str, *, prefix_last: bool = False) -> list[list
     for position, (word, term) in enumerate(query_pairs):
         group = [term]
         typing = prefix_last and position == len(query_pairs) - 1
-        if term not in known and not typing:
+        if typing and not any(candidate.startswith(term) for candidate in known):
+            # Typed so far with a typo ("Lieferzieten"): its corrections, not its prefix.
+            group.extend(_corrections(word, known, language))
+        elif term not in known and not typing:
             parts = compound_parts(term, known) or _parts_with_typo(word, known, language)
             group.extend(parts or _corrections(word, known, language))
         for alternative in list(group):
@@ -154,8 +158,10 @@ def search(
     limit: int = 10,
     public_only: bool = True,
     prefix_last: bool = False,
+    min_share: float = MIN_SHARE_OF_BEST,
 ) -> list[Hit]:
-    """Ranked hits for ``query``: the reader's language first, the other to fill in."""
+    """Ranked hits for ``query``: the reader's language first, the other to fill in; hits
+    scoring below ``min_share`` of the best are left out."""
     query = (query or "").strip()[:200]
     if not query:
         return []
@@ -189,6 +195,8 @@ def search(
     for pk in leaders:
         scored[pk] *= 1 + SEMANTIC * _similarity(query_topics, found[pk][8])
     ranked = sorted(leaders, key=lambda pk: -scored[pk])[:limit]
+    # The long tail of one shared common word is noise, not an answer.
+    ranked = [pk for pk in ranked if scored[pk] >= min_share * scored[ranked[0]]]
     texts = dict(Article.objects.filter(pk__in=ranked).values_list("pk", "body_text"))
     return [
         Hit(pk, found[pk][1], found[pk][2], found[pk][3], found[pk][4], scored[pk],

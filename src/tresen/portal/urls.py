@@ -1,4 +1,33 @@
-"""The customer-facing pages: the help centre (and, later, order self-service)."""
+"""The customer-facing pages: the help centre and the contact form (later: order self-service)."""
+
+from django.urls import path, register_converter
+
+from . import contact, views
+
+
+class HelpLanguage:
+    regex = "de|en"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(HelpLanguage, "helplang")
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("help/", views.root, name="root"),
+    path("help/lang/<helplang:language>/", views.switch_language, name="switch_language"),
+    path("help/<helplang:language>/", views.home, name="home"),
+    path("help/<helplang:language>/search", views.search_page, name="search"),
+    path("help/<helplang:language>/c/<slug:slug>/", views.category, name="category"),
+    path("help/<helplang:language>/a/<slug:key>/", views.article, name="article"),
+    path("help/<helplang:language>/a/<slug:key>/feedback", views.feedback, name="feedback"),
+    path("help/<slug:key>", views.by_key, name="by_key"),
+    path("contact/", contact.contact, name="contact"),
+    path("contact/thanks/", contact.thanks, name="contact_thanks"),
+    path("sitemap.xml", views.sitemap, name="sitemap"),
+]

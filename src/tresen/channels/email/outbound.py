@@ -78,8 +78,11 @@ def _bodies(message: Message, signature: str) -> tuple[str, str]:
     return text, f"<!DOCTYPE html><html><body>{html}</body></html>"
 
 
-def build(message: Message) -> EmailMultiAlternatives:
-    email_inbox = EmailInbox.objects.select_related("inbox").get(inbox_id=message.inbox_id)
+def build(message: Message, email_inbox: EmailInbox | None = None) -> EmailMultiAlternatives:
+    """The mail for ``message``, from its own email inbox or from ``email_inbox`` (another
+    channel's replies that leave by email, like the contact form's)."""
+    if email_inbox is None:
+        email_inbox = EmailInbox.objects.select_related("inbox").get(inbox_id=message.inbox_id)
     parent = _last_inbound(message)
     to = recipient(message, parent)
     details = _details(message, email_inbox, parent, to)
@@ -117,8 +120,8 @@ def _connection():
     return get_connection("django.core.mail.backends.smtp.EmailBackend", fail_silently=False)
 
 
-def send(message: Message) -> str:
-    mail = build(message)
+def send(message: Message, email_inbox: EmailInbox | None = None) -> str:
+    mail = build(message, email_inbox)
     try:
         _connection().send_messages([mail])
     except smtplib.SMTPRecipientsRefused as error:

@@ -7,6 +7,7 @@ are created directly. The story is three weeks long: each step runs under `clock
 so the services stamp it with the story's time.
 """
 
+import json
 import re
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -40,6 +41,7 @@ from tresen.knowledge.models import Article
 from . import data
 
 HELP_CENTRE = Path(__file__).with_name("help_centre.jsonl")
+SEARCH_SYNONYMS = Path(__file__).with_name("search_synonyms.json")
 
 DEMO_LOGIN = (data.AGENTS["anna"]["email"], data.PASSWORD)
 
@@ -264,6 +266,10 @@ class _Loader:
                 knowledge.record_view(article)
             for helpful in data.help_centre_votes(article.key, article.language):
                 knowledge.record_feedback(article=article, helpful=helpful)
+        synonyms = json.loads(SEARCH_SYNONYMS.read_text(encoding="utf-8"))
+        for language, groups in synonyms.items():
+            for group in groups:
+                knowledge.add_synonyms(language=language, words=group)
         for query, language, results in data.HELP_CENTRE_SEARCHES:
             knowledge.log_search(query=query, language=language, source="portal", results=results)
 

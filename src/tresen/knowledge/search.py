@@ -92,7 +92,10 @@ def vocabulary(language: str, *, rebuild: bool = True) -> Counter[str]:
 def _synonyms(language: str) -> dict[str, set[str]]:
     groups: dict[str, set[str]] = {}
     for line in Synonyms.objects.filter(language=language).values_list("words", flat=True):
-        stems = {stem(w, language) for part in line.split(",") for w in words(part)}
+        # Single words only: the words of a phrase ("Konto löschen") are no synonyms of
+        # each other's group.
+        entries = [words(part) for part in line.split(",")]
+        stems = {stem(entry[0], language) for entry in entries if len(entry) == 1}
         for term in stems:
             groups.setdefault(term, set()).update(stems)
     return groups

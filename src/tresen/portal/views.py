@@ -12,10 +12,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tresen.knowledge import public as selectors
 from tresen.knowledge import services
 from tresen.knowledge.search import search
 
-from . import selectors, visits
+from . import visits
 from .forms import COMMENT_MAX_CHARS, FeedbackForm
 from .language import LANGUAGES, NAMES, activate, other, preferred, remember
 from .shop import branding

@@ -1,6 +1,6 @@
 """What the help centre reads from the knowledge base: published public articles only.
 
-The portal's one place that queries knowledge models; every query here starts from `live()`
+The portal reads the knowledge base only through here; every query starts from `live()`
 or checks `is_public`, so drafts, archived and agents-only articles never reach a page.
 """
 
@@ -11,9 +11,10 @@ from datetime import datetime
 
 from django.db.models import Count, Max, Q
 
-from tresen.knowledge.models import Article, Category, Status, Visibility
-from tresen.knowledge.search import search
 from tresen.lib.html import to_text
+
+from .models import Article, Category, Status, Visibility
+from .search import search
 
 DESCRIPTION_CHARS = 155
 _INTERNAL_LINK = re.compile(r'href="/help/([a-z0-9][a-z0-9-]*)/?"')

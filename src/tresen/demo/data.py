@@ -1466,7 +1466,8 @@ def help_centre_votes(key: str, language: str) -> list[bool]:
         return []
     if key in ("klarna", "furniture-delivery"):
         return [True, False, False, False]
-    return [True] * (2 + sum(map(ord, key)) % 4) + [False]
+    spread = sum(map(ord, key))
+    return [True] * (2 + spread % 4) + ([False] if spread % 3 == 0 else [])
 
 
 # Searches the help centre could not answer: the content-gaps report's first entries.

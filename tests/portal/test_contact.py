@@ -233,3 +233,11 @@ def test_without_an_email_inbox_a_reply_fails_permanently_with_a_reason(
         )  # fmt: skip
     reply.refresh_from_db()
     assert reply.delivery_status == "failed" and "email inbox" in reply.delivery_error
+
+
+def test_english_pages_speak_english_to_the_end(db, client):
+    contact = client.get("/contact/?lang=en").content.decode()
+    assert "We usually answer within one working day." in contact
+    assert "Wir antworten" not in contact
+    home = client.get("/help/en/").content.decode()
+    assert 'content="Answers to your questions about orders' in home

@@ -58,7 +58,8 @@ def contact(request):
     return page(
         request,
         "portal/contact.html",
-        {"form": form, "answer_time": answer_time(), "message_max": MESSAGE_MAX_CHARS},
+        # A callable: the template calls it once page() has switched to the visitor's language.
+        {"form": form, "answer_time": answer_time, "message_max": MESSAGE_MAX_CHARS},
         language=language,
         alternates=_alternates(request, language),
         status=400 if form.is_bound else 200,
@@ -71,7 +72,7 @@ def thanks(request):
     return page(
         request,
         "portal/contact_thanks.html",
-        {"email": sent.get("email", ""), "answer_time": answer_time()},
+        {"email": sent.get("email", ""), "answer_time": answer_time},
         language=language,
         alternates={code: f"{request.path}?lang={code}" for code in LANGUAGES},
     )

@@ -104,6 +104,7 @@ def switch_language(request, language: str):
 
 @require_GET
 def home(request, language: str):
+    activate(request, language)  # before the description is translated
     return page(
         request,
         "portal/home.html",
@@ -117,6 +118,7 @@ def home(request, language: str):
 
 @require_GET
 def category(request, language: str, slug: str):
+    activate(request, language)  # before the description is translated
     found = selectors.category(language, slug)
     if found is None:
         return not_found(request, language)

@@ -8,7 +8,7 @@ from tresen.lib.search_terms import any_language_groups, fts5_expression, tsquer
 
 from .models import Message, MessageSearch
 
-LIMIT = 500  # conversations, newest first: enough for a list an agent pages through
+LIMIT = 200  # conversations, newest first: four pages; an agent refines before the fifth
 
 
 def create(schema_editor) -> None:

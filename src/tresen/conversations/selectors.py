@@ -1,9 +1,9 @@
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from tresen.customers.models import Identity
+from tresen.customers import selectors as customer_selectors
 
 from . import fulltext
 from .models import Conversation, Message, Tag, TimelineEvent
@@ -84,12 +84,8 @@ def _search(query: str) -> Q:
     query = query.strip()
     # Words of subjects and messages through the full-text index (any form, umlauts
     # folded); names and addresses as typed.
-    condition = (
-        Q(pk__in=fulltext.conversation_ids(query))
-        | Q(customer__name__icontains=query)
-        | Exists(
-            Identity.objects.filter(customer=OuterRef("customer"), value__icontains=query.lower())
-        )
+    condition = Q(pk__in=fulltext.conversation_ids(query)) | Q(
+        customer_id__in=customer_selectors.matching_ids(query)
     )
     if query.lstrip("#").isdigit():
         condition |= Q(pk=int(query.lstrip("#")))

@@ -1,6 +1,6 @@
 from django.db.models import Q, QuerySet
 
-from .models import Customer
+from .models import Customer, Identity
 
 
 def customers(*, query: str = "") -> QuerySet[Customer]:
@@ -19,3 +19,13 @@ def customer_detail(customer_id: int) -> Customer:
         seen.add(customer.merged_into_id)
         customer = Customer.objects.get(pk=customer.merged_into_id)
     return customer
+
+
+def matching_ids(text: str, limit: int = 200) -> list[int]:
+    """Customers whose name or one of whose addresses contains ``text``, at most ``limit``:
+    two index-free scans that stop early, instead of a join per conversation row."""
+    by_name = Customer.objects.filter(name__icontains=text).values_list("pk", flat=True)[:limit]
+    by_identity = Identity.objects.filter(value__icontains=text.lower()).values_list(
+        "customer_id", flat=True
+    )[:limit]
+    return list(dict.fromkeys([*by_name, *by_identity]))

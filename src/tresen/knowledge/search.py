@@ -32,6 +32,7 @@ OTHER_LANGUAGE_FACTOR = 0.5  # the other language only fills in: never ahead of 
 CANDIDATES = 200
 RERANK = 40
 MIN_SHARE_OF_BEST = 0.05
+COMMON_SHARE = 0.2  # a word in more than this share of articles is no reason to match
 # The topic model's reading of query and article: a tie-breaker between lexical matches,
 # and a way in for articles that share no word with the query.
 SEMANTIC = 6.0
@@ -40,6 +41,7 @@ TOPIC_CANDIDATES = 20
 TOPIC_RELEVANCE = 0.3
 _VOCABULARY_KEY = "knowledge:vocabulary-generation"
 _vocabularies: dict[tuple[str, int], Counter[str]] = {}
+_documents: dict[str, int] = {}  # live articles per language, with the vocabulary
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,11 @@ def vocabulary(language: str, *, rebuild: bool = True) -> Counter[str]:
             return Counter()
         found = Counter()
         rows = Article.objects.filter(language=language, status=Status.PUBLISHED)
+        documents = 0
         for (text,) in rows.values_list("search_terms").iterator(chunk_size=2000):
             found.update(set(text.split()))
+            documents += 1
+        _documents[language] = documents
         for stale in [key for key in _vocabularies if key[1] != generation]:
             del _vocabularies[stale]
         _vocabularies[(language, generation)] = found
@@ -174,8 +179,9 @@ def search(
     for candidate in (language, *[other for other in LANGUAGES if other != language]):
         groups = expand(query, candidate, prefix_last=prefix_last)
         groups_by_language[candidate] = groups
-        matches = index.match(groups, language=candidate, public_only=public_only,
-                              limit=CANDIDATES, prefix_last=prefix_last)  # fmt: skip
+        matches = index.match(_telling(groups, candidate), language=candidate,
+                              public_only=public_only, limit=CANDIDATES,
+                              prefix_last=prefix_last)  # fmt: skip
         if not matches:
             continue
         best = max(relevance for _, relevance in matches) or 1.0
@@ -206,6 +212,15 @@ def search(
             snippet(texts[pk], found[pk][2], groups_by_language[found[pk][2]]))  # fmt: skip
         for pk in ranked
     ]
+
+
+def _telling(groups: list[list[str]], language: str) -> list[list[str]]:
+    """The query's words without those in most articles: they tell nothing and make the
+    index rank thousands of matches. The ranking after still counts them (coverage)."""
+    known, documents = vocabulary(language), _documents.get(language, 0)
+    common = documents * COMMON_SHARE
+    telling = [g for g in groups if documents < 50 or min(known[t] for t in g) <= common]
+    return telling or groups
 
 
 def _by_topic(scored, query_topics: dict[str, float], language: str, public_only: bool) -> None:

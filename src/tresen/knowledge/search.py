@@ -29,8 +29,8 @@ from .models import Article, Status, Synonyms
 
 LANGUAGES = ("de", "en")
 OTHER_LANGUAGE_FACTOR = 0.5  # the other language only fills in: never ahead of a good match
-CANDIDATES = 200
-RERANK = 40
+CANDIDATES = 100
+RERANK = 30
 MIN_SHARE_OF_BEST = 0.05
 COMMON_SHARE = 0.2  # a word in more than this share of articles is no reason to match
 # The topic model's reading of query and article: a tie-breaker between lexical matches,

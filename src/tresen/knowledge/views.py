@@ -187,6 +187,28 @@ def _saved(request, article: Article, changed: bool) -> None:
         flash.info(request, _("Nothing changed."))
 
 
+def _save(request, values: dict, errors: dict, *, key: str, language: str, status=None):
+    """Saves the form's values; the redirect to the editor, or None with ``errors`` set."""
+    try:
+        article, changed = services.save_article(
+            key=key,
+            language=language,
+            title=values["title"],
+            body=values["body"],
+            category=values["category"],
+            tags=values["tags"],
+            status=status,
+            visibility=values["visibility"],
+            author=request.user,
+            note=values["note"],
+        )
+    except ValidationError as error:
+        errors["form"] = "; ".join(error.messages)
+        return None
+    _saved(request, article, changed)
+    return redirect("kb:edit", pk=article.pk)
+
+
 @login_required
 def new(request):
     """A new article, or (with ``key`` and ``language``) the translation of one."""
@@ -216,24 +238,10 @@ def new(request):
     values = _posted(request)
     errors = _check(values, language)
     if not errors:
-        try:
-            article, changed = services.save_article(
-                key=key or selectors.free_key(values["title"]),
-                language=language,
-                title=values["title"],
-                body=values["body"],
-                category=values["category"],
-                tags=values["tags"],
-                status=Status.DRAFT,
-                visibility=values["visibility"],
-                author=request.user,
-                note=values["note"],
-            )
-        except ValidationError as error:
-            errors["form"] = "; ".join(error.messages)
-        else:
-            _saved(request, article, changed)
-            return redirect("kb:edit", pk=article.pk)
+        key = key or selectors.free_key(values["title"])
+        saved = _save(request, values, errors, key=key, language=language, status=Status.DRAFT)
+        if saved:
+            return saved
     return _editor(
         request,
         article=None,
@@ -265,23 +273,9 @@ def edit(request, pk: int):
         ) % {"number": latest}
         values["base_version"] = latest
     if not errors:
-        try:
-            article, changed = services.save_article(
-                key=article.key,
-                language=article.language,
-                title=values["title"],
-                body=values["body"],
-                category=values["category"],
-                tags=values["tags"],
-                visibility=values["visibility"],
-                author=request.user,
-                note=values["note"],
-            )
-        except ValidationError as error:
-            errors["form"] = "; ".join(error.messages)
-        else:
-            _saved(request, article, changed)
-            return redirect("kb:edit", pk=article.pk)
+        saved = _save(request, values, errors, key=article.key, language=article.language)
+        if saved:
+            return saved
     return _editor(request, article=article, values=values, errors=errors)
 
 

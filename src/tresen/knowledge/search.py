@@ -1,6 +1,7 @@
 """Help-centre search: query words -> terms with typo, compound and synonym alternatives ->
-the backend's full-text match -> ranking that also weighs helpfulness, popularity and the
-reader's language -> highlighted snippets."""
+the backend's full-text match -> ranking that also weighs the words' coverage, the topic
+model's agreement between query and article, helpfulness, popularity and the reader's
+language -> highlighted snippets."""
 
 import html
 import math
@@ -33,8 +34,8 @@ CANDIDATES = 100
 RERANK = 30
 MIN_SHARE_OF_BEST = 0.05
 COMMON_SHARE = 0.2  # a word in more than this share of articles is no reason to match
-# The topic model's reading of query and article: a tie-breaker between lexical matches,
-# and a way in for articles that share no word with the query.
+# The topic model's reading of query and article: up to 7x the score where both agree
+# (chosen on half of the query set), and a way in for articles sharing no word with it.
 SEMANTIC = 6.0
 TOPIC_CANDIDATE_CONFIDENCE = 0.5
 TOPIC_CANDIDATES = 20

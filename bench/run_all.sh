@@ -14,4 +14,6 @@ mkdir -p bench/.work
     $PY bench/email_quotes.py --setup-peers
     $PY bench/nlp_quality.py
     $PY bench/nlp_speed.py -n 20000
+    $PY bench/kb_quality.py --db sqlite --db postgres
+    $PY bench/search_latency.py --db sqlite --db postgres
 } 2>&1 | tee bench/.work/run_all.log

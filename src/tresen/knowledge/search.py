@@ -294,7 +294,10 @@ def snippet(text: str, language: str, groups: list[list[str]]) -> str:
 
 
 def _matches(term: str, wanted: set[str]) -> bool:
-    return term in wanted or any(term.startswith(w) or w in term for w in wanted if len(w) > 3)
+    # A compound's parts mark it too (Rücksendeetikett for etikett), never any substring.
+    return term in wanted or any(
+        term.startswith(w) or (len(w) > 5 and term.endswith(w)) for w in wanted if len(w) > 3
+    )
 
 
 def _mark(text: str, wanted: set[str], language: str) -> str:

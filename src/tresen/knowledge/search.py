@@ -178,6 +178,8 @@ def search(
     scored: dict[int, float] = {}
     groups_by_language = {}
     for candidate in (language, *[other for other in LANGUAGES if other != language]):
+        if candidate != language and len(scored) >= limit:
+            break  # the other language only fills in: the reader's own has enough
         groups = expand(query, candidate, prefix_last=prefix_last)
         groups_by_language[candidate] = groups
         matches = index.match(_telling(groups, candidate), language=candidate,

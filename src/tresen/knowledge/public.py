@@ -11,8 +11,6 @@ from datetime import datetime
 
 from django.db.models import Count, Max, Q
 
-from tresen.lib.html import to_text
-
 from .models import Article, Category, Status, Visibility
 from .search import search
 
@@ -120,7 +118,7 @@ def related(article: Article, limit: int = 5) -> list[Article]:
 
 def description(article: Article) -> str:
     """The first DESCRIPTION_CHARS characters of the article's text, cut at a word."""
-    text = " ".join(to_text(article.body_html).split())
+    text = " ".join(article.body_text.split())
     if len(text) <= DESCRIPTION_CHARS:
         return text
     cut = text[: DESCRIPTION_CHARS - 1]

@@ -16,6 +16,7 @@ from rapidfuzz.distance import Levenshtein
 
 from tresen.lib.search_terms import (
     LINKS,
+    WORD,
     compound_parts,
     fold,
     pairs,
@@ -276,7 +277,6 @@ def _quality(*, yes: int, no: int, views: int) -> float:
 
 
 _SENTENCE = re.compile(r"(?<=[.!?:])\s+|\n+")
-_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 SNIPPET_CHARS = 220
 
 
@@ -304,7 +304,7 @@ def _matches(term: str, wanted: set[str]) -> bool:
 
 def _mark(text: str, wanted: set[str], language: str) -> str:
     out, last = [], 0
-    for match in _WORD.finditer(text):
+    for match in WORD.finditer(text):
         word_terms = terms(match.group(), language)
         if word_terms and _matches(word_terms[0], wanted):
             out.append(html.escape(text[last : match.start()]))

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import Stemmer
 
-_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 _DIGRAPH = re.compile(r"(?<=[a-z])(ae|oe|ue)(?=[a-z]|$)")
 _STOP = {
@@ -30,6 +30,7 @@ _STOP = {
     "which who why will with would you your",
 }
 STOP_WORDS = {language: frozenset(words.split()) for language, words in _STOP.items()}
+_ANY_STOP = STOP_WORDS["de"] | STOP_WORDS["en"]
 LINKS = ("s", "es", "en", "n", "e")  # German linking elements: Rücksend-e-etikett
 MIN_PART = 4
 
@@ -59,7 +60,7 @@ def stem(word: str, language: str) -> str:
 
 def words(text: str) -> list[str]:
     # "E-Mail" and "NH-128846" are one word each: email, nh128846.
-    return [re.sub(r"[-']", "", w.lower()) for w in _WORD.findall(text)]
+    return [re.sub(r"[-']", "", w.lower()) for w in WORD.findall(text)]
 
 
 def pairs(text: str, language: str) -> list[tuple[str, str]]:
@@ -87,7 +88,7 @@ def any_language_groups(text: str) -> list[list[str]]:
     groups = []
     for word in _joined_codes(words(text)):
         folded = fold(word)
-        if len(word) < 2 or folded in STOP_WORDS["de"] | STOP_WORDS["en"]:
+        if len(word) < 2 or folded in _ANY_STOP:
             continue
         group = list(dict.fromkeys((stem(word, "de"), stem(word, "en"))))
         group.extend(_DIGITS_IN.findall(folded) if not folded.isdigit() else ())

@@ -7,11 +7,11 @@ word; the character grams carry German compounds and typos.
 """
 
 import re
-import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-_UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+from tresen.lib.search_terms import fold as fold_letters
+
 _DIGRAPHS = re.compile(r"(?<=[a-z])(ae|oe|ue)")
 _WORD = re.compile(r"[^\W_]+")
 _DIGITS = re.compile(r"\d+")
@@ -19,11 +19,7 @@ _CHAR_SIZES = (3, 4, 5)
 
 
 def fold(text: str) -> str:
-    text = text.lower().translate(_UMLAUTS)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(char for char in text if not unicodedata.combining(char))
-    text = _DIGITS.sub("0", text)
+    text = _DIGITS.sub("0", fold_letters(text))
     return _DIGRAPHS.sub(lambda m: m.group()[0], text)
 
 

@@ -39,8 +39,20 @@ class OneThreadASGIHandler(ASGIHandler):
 
 
 django.setup(set_prefix=False)
-# Static files are few and served by the app itself: no separate web server to set up.
-application = ASGIStaticFilesHandler(OneThreadASGIHandler())
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from tresen.realtime.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        # Static files are few and served by the app itself: no separate web server to set up.
+        "http": ASGIStaticFilesHandler(OneThreadASGIHandler()),
+        # Agents by their session cookie; visitors by the token the widget keeps.
+        "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns)),
+    }
+)
 # Everything loaded so far lives as long as the process. Moving it out of the collector's
 # reach keeps full collections short: they caused ~60 ms stalls in 3 % of list requests.
 get_resolver().url_patterns  # noqa: B018 (imports every view and the API now)

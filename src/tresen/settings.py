@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tresen.customers",
     "tresen.conversations",
     "tresen.channels",
+    "tresen.realtime",
     "tresen.knowledge",
     "tresen.portal",
 ]
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tresen.conversations.context_processors.view_counts",
+                "tresen.channels.webchat.context.chat_widget",
             ],
         },
     },
@@ -162,6 +164,7 @@ TRESEN_CHANNEL_ADAPTERS = {
     "api": "tresen.channels.rest.adapter.ApiAdapter",
     "email": "tresen.channels.email.adapter.EmailAdapter",
     "contact_form": "tresen.channels.contact_form.adapter.ContactFormAdapter",
+    "chat": "tresen.channels.webchat.adapter.WebchatAdapter",
 }
 
 # Email: the built-in SMTP receiver ("off" to disable), outbound SMTP, limits.
@@ -198,7 +201,12 @@ TRESEN_PERIODIC = [
     ("tresen.channels.email.imap.poll_imap_inboxes", int(os.environ.get("TRESEN_IMAP_EVERY", 60))),
     ("tresen.channels.tasks.sweep_unprocessed", 300),
     ("tresen.conversations.topic_training.retrain_when_due", TRESEN_NLP_RETRAIN_EVERY),
+    ("tresen.channels.webchat.tasks.sweep_chats", 30),
+    ("tresen.realtime.tasks.prune_stream_events", 3600),
 ]
+
+# Without Redis, each web process reads events other processes stored this often (0: off).
+TRESEN_REALTIME_TAIL_SECONDS = float(os.environ.get("TRESEN_REALTIME_TAIL_SECONDS", 0.25))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("workspace/", include("tresen.conversations.urls")),
     path("workspace/mail/<int:raw_id>.eml", original_mail, name="original_mail"),
     path("customers/", include("tresen.customers.urls")),
+    path("chat/", include("tresen.channels.webchat.urls")),
     path("workspace/kb/", include("tresen.knowledge.urls")),
     path("", include("tresen.portal.urls")),
     path("admin/", admin.site.urls),

@@ -88,3 +88,25 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.agent})"
+
+
+class PresenceStatus(models.TextChoices):
+    ONLINE = "online", _("Online")
+    AWAY = "away", _("Away")
+    OFFLINE = "offline", _("Offline")
+
+
+class Presence(models.Model):
+    """What an agent chose (online, away) and whether a workspace of theirs is connected."""
+
+    agent = models.OneToOneField(
+        Agent, primary_key=True, on_delete=models.CASCADE, related_name="presence"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PresenceStatus.choices, default=PresenceStatus.ONLINE
+    )
+    chat_capacity = models.PositiveSmallIntegerField(_("concurrent chats"), default=3)
+    # Open workspace sockets; `seen_at` ages out a count a crashed process never lowered.
+    connections = models.PositiveIntegerField(default=0)
+    seen_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)

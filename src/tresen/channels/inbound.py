@@ -64,7 +64,9 @@ def unprocessed(*, older_than_seconds: int = 60):
     return RawInbound.objects.filter(processed_at__isnull=True, received_at__lt=cutoff)
 
 
-def store_and_process(*, channel: str, inbox, external_id: str, payload: dict) -> Stored:
+def store_and_process(
+    *, channel: str, inbox, external_id: str, payload: dict, body: bytes = b""
+) -> Stored:
     """For senders that wait for the ids: raw row and message in one transaction.
 
     Runs inside the caller's transaction; when two deliveries of one id race, the loser's
@@ -77,7 +79,12 @@ def store_and_process(*, channel: str, inbox, external_id: str, payload: dict) -
         return Stored(existing, False)
     now = clock.now()
     raw = RawInbound(
-        channel=channel, inbox=inbox, external_id=external_id, payload=payload, received_at=now
+        channel=channel,
+        inbox=inbox,
+        external_id=external_id,
+        payload=payload,
+        body=body,
+        received_at=now,
     )
     message, _ = receive_message(inbound=adapter_for(channel).parse(raw), inbox=inbox)
     raw.processed_at = now

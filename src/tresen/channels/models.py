@@ -28,3 +28,4 @@ class RawInbound(models.Model):
 
 
 from .email.models import AutoreplyTemplate, EmailDetails, EmailInbox  # noqa: E402,F401
+from .webchat.models import ChatConversation, ChatInbox, ChatVisitor  # noqa: E402,F401

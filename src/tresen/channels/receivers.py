@@ -8,3 +8,6 @@ from .tasks import deliver_message
 def queue_delivery(event: Event) -> None:
     if event.data.get("direction") == Direction.OUTBOUND:
         deliver_message.enqueue(event.data["message_id"])
+
+
+from .webchat import receivers as webchat_receivers  # noqa: E402,F401

@@ -180,6 +180,8 @@ class Message(models.Model):
     delivery_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When the customer saw it, for channels that tell (live chat, messengers).
+    read_at = models.DateTimeField(null=True, blank=True)
     sentiment = models.CharField(max_length=10, blank=True)
     # What nlp read from an inbound message: language, topics, urgency, entities, model.
     analysis = models.JSONField(default=dict, blank=True)

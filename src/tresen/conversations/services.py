@@ -543,3 +543,34 @@ def inbox_for_channel(channel: str, *, inbox_id: int | None = None) -> Inbox | N
     if inbox is None:
         inbox, _ = Inbox.objects.get_or_create(channel=channel, name=channel.upper())
     return inbox
+
+
+def announce_viewed(*, conversation_id: int, actor: Actor) -> None:
+    """An agent has the conversation open: nothing changes, channels may show it as read."""
+    publish_on_commit("conversation.viewed", actor=actor, conversation_id=conversation_id)
+
+
+def announce_typing(*, conversation_id: int, active: bool, actor: Actor) -> None:
+    publish_on_commit(
+        "conversation.typing_changed", actor=actor, conversation_id=conversation_id, active=active
+    )
+
+
+def mark_read(*, conversation_id: int, up_to_message_id: int, actor: Actor) -> int:
+    """The customer has seen our messages up to this id (a channel's read receipt)."""
+    now = clock.now()
+    read = Message.objects.filter(
+        conversation_id=conversation_id,
+        direction=Direction.OUTBOUND,
+        is_note=False,
+        pk__lte=up_to_message_id,
+        read_at__isnull=True,
+    ).update(read_at=now)
+    if read:
+        publish_on_commit(
+            "message.read",
+            actor=actor,
+            conversation_id=conversation_id,
+            message_id=up_to_message_id,
+        )
+    return read

@@ -15,3 +15,6 @@ from tresen.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run inline so a test sees the whole flow; the worker itself is tested separately.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Tests push within one process; the tail of other processes is tested on its own.
+TRESEN_REALTIME_TAIL_SECONDS = 0

@@ -8,7 +8,6 @@ import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.utils import formats, translation
 
 from tresen.conversations.models import Conversation, Message
 from tresen.conversations.services import send_automatic
@@ -20,6 +19,7 @@ from tresen.core.business_hours import (
     add_business_time,
     describe_hours,
 )
+from tresen.core.reply_time import expected_phrase
 from tresen.nlp.language import detect
 from tresen.nlp.reading import reading
 
@@ -91,16 +91,6 @@ def expected_reply_at(email_inbox: EmailInbox, received: datetime) -> datetime:
     return add_business_time(calendar_of(email_inbox), received, hours)
 
 
-def _when(moment: datetime, now: datetime, language: str) -> str:
-    with translation.override(language):
-        local_now = now.astimezone(moment.tzinfo)
-        time = formats.time_format(moment, "H:i")
-        if moment.date() == local_now.date():
-            return f"heute bis {time} Uhr" if language == "de" else f"today by {time}"
-        day = formats.date_format(moment, "l, j. F" if language == "de" else "l, j F")
-        return f"bis {day}, {time} Uhr" if language == "de" else f"by {day}, {time}"
-
-
 def compose(email_inbox: EmailInbox, conversation: Conversation, language: str):
     """(subject, text) of the autoreply in the customer's language."""
     language = language if language in DEFAULT_TEMPLATES else "en"
@@ -115,7 +105,7 @@ def compose(email_inbox: EmailInbox, conversation: Conversation, language: str):
         "greeting": f"{hello} {name}," if name else f"{hello},",
         "reference": f"#{conversation.pk}",
         "hours": "\n".join(describe_hours(calendar, language)),
-        "expected": _when(expected_reply_at(email_inbox, now), now, language),
+        "expected": expected_phrase(expected_reply_at(email_inbox, now), now, language),
         "inbox": email_inbox.inbox.name,
     }
     return with_reference(_fill(subject, values), conversation.pk), _fill(body, values)

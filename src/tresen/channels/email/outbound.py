@@ -29,10 +29,13 @@ def _last_inbound(message: Message) -> EmailDetails | None:
     )
 
 
-def recipient(message: Message, parent: EmailDetails | None) -> str:
-    """The customer's address: the Reply-To of the mail we answer, else the conversation's."""
+def recipient(message: Message, parent: EmailDetails | None, to: str = "") -> str:
+    """The customer's address: the Reply-To of the mail we answer, else the one the channel
+    knows (`to`), else the conversation's."""
     if parent is not None and parent.reply_to:
         return parent.reply_to
+    if to:
+        return to
     identity = message.conversation.identity
     if identity is not None and identity.kind == "email":
         return identity.value
@@ -78,13 +81,32 @@ def _bodies(message: Message, signature: str) -> tuple[str, str]:
     return text, f"<!DOCTYPE html><html><body>{html}</body></html>"
 
 
-def build(message: Message, email_inbox: EmailInbox | None = None) -> EmailMultiAlternatives:
+def shop_sender() -> EmailInbox:
+    """The shop's first active email inbox: where other channels' replies leave by email."""
+    email_inbox = (
+        EmailInbox.objects.select_related("inbox")
+        .filter(inbox__is_active=True)
+        .order_by("pk")
+        .first()
+    )
+    if email_inbox is None:
+        raise DeliveryError(
+            "this reply goes out by email, but there is no email inbox "
+            "(add one with `tresen inbox add-email`)",
+            permanent=True,
+        )
+    return email_inbox
+
+
+def build(
+    message: Message, email_inbox: EmailInbox | None = None, to: str = ""
+) -> EmailMultiAlternatives:
     """The mail for ``message``, from its own email inbox or from ``email_inbox`` (another
     channel's replies that leave by email, like the contact form's)."""
     if email_inbox is None:
         email_inbox = EmailInbox.objects.select_related("inbox").get(inbox_id=message.inbox_id)
     parent = _last_inbound(message)
-    to = recipient(message, parent)
+    to = recipient(message, parent, to)
     details = _details(message, email_inbox, parent, to)
     text, html = _bodies(message, email_inbox.signature)
     headers = {
@@ -109,7 +131,7 @@ def build(message: Message, email_inbox: EmailInbox | None = None) -> EmailMulti
     return mail
 
 
-def _connection():
+def connection():
     if not settings.EMAIL_HOST:
         if settings.TRESEN_EMAIL_OUTBOX:
             return get_connection(
@@ -120,10 +142,10 @@ def _connection():
     return get_connection("django.core.mail.backends.smtp.EmailBackend", fail_silently=False)
 
 
-def send(message: Message, email_inbox: EmailInbox | None = None) -> str:
-    mail = build(message, email_inbox)
+def send(message: Message, email_inbox: EmailInbox | None = None, to: str = "") -> str:
+    mail = build(message, email_inbox, to)
     try:
-        _connection().send_messages([mail])
+        connection().send_messages([mail])
     except smtplib.SMTPRecipientsRefused as error:
         reasons = "; ".join(
             f"{code} {text.decode(errors='replace')}" for code, text in error.recipients.values()

@@ -1,0 +1,89 @@
+"""Streams: events stored first, then pushed to every socket subscribed to the stream.
+
+`append` is called after commit (from event listeners or tasks), never inside the
+transaction that made the change, so nothing is announced that could still roll back.
+A client keeps the highest event id it has seen and resumes after it (`replay`).
+"""
+
+import os
+import re
+import socket
+from datetime import timedelta
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import IntegrityError, transaction
+
+from tresen.core import clock
+
+from .models import StreamEvent
+
+AGENTS = "agents"
+KEEP = timedelta(days=1)
+REPLAY_LIMIT = 2000
+_HOST = socket.gethostname()[:40]
+
+
+def origin() -> str:
+    # Per process id: web workers forked from one parent are separate origins.
+    return f"{_HOST}:{os.getpid()}"
+
+
+def group(stream: str) -> str:
+    """The channel-layer group of a stream (letters, digits, `._-` only)."""
+    return "s." + re.sub(r"[^A-Za-z0-9_.-]", "_", stream)[:90]
+
+
+def frame(event: StreamEvent) -> dict:
+    return {**event.data, "type": "event", "id": event.pk, "kind": event.kind}
+
+
+def append(stream: str, kind: str, data: dict, *, dedupe_key: str | None = None):
+    """Stores and pushes one event; None when an event with this dedupe key exists."""
+    try:
+        with transaction.atomic():
+            event = StreamEvent.objects.create(
+                stream=stream,
+                kind=kind,
+                data=data,
+                dedupe_key=dedupe_key,
+                origin=origin(),
+                created_at=clock.now(),
+            )
+    except IntegrityError:
+        return None
+    push(stream, frame(event))
+    return event
+
+
+def push(stream: str, event_frame: dict) -> None:
+    _group_send(group(stream), {"type": "stream.event", "event": event_frame})
+
+
+def ephemeral(stream: str, payload: dict, *, sender: str = "") -> None:
+    """A passing signal (typing, viewing): pushed to whoever listens now, never stored."""
+    _group_send(group(stream), {"type": "stream.ephemeral", "payload": payload, "sender": sender})
+
+
+def _group_send(name: str, message: dict) -> None:
+    async_to_sync(get_channel_layer().group_send)(name, message)
+
+
+def replay(streams: list[str], after: int, *, limit: int = REPLAY_LIMIT) -> list[dict]:
+    events = StreamEvent.objects.filter(stream__in=streams, pk__gt=after).order_by("pk")[:limit]
+    return [frame(event) for event in events]
+
+
+def last_id(streams: list[str] | None = None) -> int:
+    events = StreamEvent.objects.all()
+    if streams is not None:
+        events = events.filter(stream__in=streams)
+    return events.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def since(after: int, *, limit: int = 500) -> list[StreamEvent]:
+    return list(StreamEvent.objects.filter(pk__gt=after).order_by("pk")[:limit])
+
+
+def prune() -> int:
+    return StreamEvent.objects.filter(created_at__lt=clock.now() - KEEP).delete()[0]

@@ -76,6 +76,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tresen.conversations.context_processors.view_counts",
                 "tresen.channels.webchat.context.chat_widget",
+                "tresen.accounts.context_processors.presence",
+                "tresen.realtime.context_processors.live_cursor",
             ],
         },
     },

@@ -1,12 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import Agent, ApiToken, Team
+from .models import Agent, ApiToken, Presence, Team
+
+
+class PresenceInline(admin.StackedInline):
+    model = Presence
+    fields = ["status", "chat_capacity"]
+    can_delete = False
 
 
 @admin.register(Agent)
 class AgentAdmin(UserAdmin):
     ordering = ["email"]
+    inlines = [PresenceInline]
     list_display = ["email", "name", "role", "language", "is_active"]
     list_filter = ["role", "is_active", "teams"]
     search_fields = ["email", "name"]

@@ -7,6 +7,7 @@ from tresen.conversations.models import ChannelKind, Inbox
 from .email.imap import check_connection
 from .email.models import AutoreplyTemplate, EmailInbox
 from .models import RawInbound
+from .webchat import admin as webchat_admin  # noqa: F401
 
 AUTOREPLY_FIELDS = ["autoreply_enabled", "reply_target_hours"]
 IMAP_FIELDS = [

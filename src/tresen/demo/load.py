@@ -13,11 +13,13 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
 
 from tresen.accounts import services as accounts
 from tresen.accounts.models import Agent, Team
 from tresen.channels.email.models import EmailInbox
+from tresen.channels.webchat.models import ChatInbox
 from tresen.conversations import services as conversations
 from tresen.conversations.analysis import analysis_of
 from tresen.conversations.models import (
@@ -131,6 +133,10 @@ class _Loader:
             inbox=self.inboxes["email"],
             defaults={"address": data.EMAIL_ADDRESS, "signature": data.EMAIL_SIGNATURE},
         )
+        # The help centre embeds this chat's widget (same origin, so no origins to list).
+        ChatInbox.objects.get_or_create(
+            inbox=self.inboxes["chat"], defaults={"color": settings.TRESEN_SHOP_COLOR}
+        )
 
     def _customers(self, starts: list[datetime]) -> None:
         first_contact: dict[str, datetime] = {}
@@ -148,9 +154,7 @@ class _Loader:
                     kind=kind, value=value, name=spec["name"], actor=SYSTEM
                 ).customer
                 for kind, value in more:
-                    customers.add_identity(
-                        customer=customer, kind=kind, value=value, actor=SYSTEM
-                    )
+                    customers.add_identity(customer=customer, kind=kind, value=value, actor=SYSTEM)
             for days, agent_key, text in spec.get("notes", ()):
                 agent = self.agents[agent_key]
                 with clock.at(self._when(self.now - timedelta(days=days), by_agent=True)):

@@ -6,21 +6,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Presence',
+            name="Presence",
             fields=[
-                ('agent', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='presence', serialize=False, to=settings.AUTH_USER_MODEL)),
-                ('status', models.CharField(choices=[('online', 'Online'), ('away', 'Away'), ('offline', 'Offline')], default='online', max_length=10, verbose_name='status')),
-                ('chat_capacity', models.PositiveSmallIntegerField(default=3, verbose_name='concurrent chats')),
-                ('connections', models.PositiveIntegerField(default=0)),
-                ('seen_at', models.DateTimeField(blank=True, null=True)),
-                ('changed_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "agent",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="presence",
+                        serialize=False,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("online", "Online"), ("away", "Away"), ("offline", "Offline")],
+                        default="online",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "chat_capacity",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="concurrent chats"),
+                ),
+                ("connections", models.PositiveIntegerField(default=0)),
+                ("seen_at", models.DateTimeField(blank=True, null=True)),
+                ("changed_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
     ]

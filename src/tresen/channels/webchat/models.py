@@ -1,6 +1,7 @@
 import secrets
 import uuid
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,12 @@ class ChatInbox(models.Model):
         "conversations.Inbox", on_delete=models.CASCADE, related_name="chat"
     )
     key = models.CharField(_("public key"), max_length=40, unique=True, default=_key)
-    color = models.CharField(_("colour"), max_length=7, default="#1f5fbf")
+    color = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#1f5fbf",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour like #1f5fbf."))],
+    )
     position = models.CharField(
         _("position"),
         max_length=5,

@@ -4,11 +4,15 @@ from django.core.management.base import BaseCommand, CommandError
 from tresen.channels.email.imap import check_connection
 from tresen.channels.email.models import AfterImport, ImapSecurity
 from tresen.channels.email.services import create_email_inbox
+from tresen.channels.webchat.setup import create_chat_inbox, snippet
 from tresen.conversations.models import Inbox
 
 
 class Command(BaseCommand):
-    help = "Sets up inboxes: `inbox add-email --address A [--imap-host ...]`, `inbox list`."
+    help = (
+        "Sets up inboxes: `inbox add-email --address A [--imap-host ...]`, "
+        "`inbox add-chat [--origin https://shop.example]`, `inbox list`."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -23,12 +27,26 @@ class Command(BaseCommand):
         add.add_argument("--imap-folder", default="INBOX")
         add.add_argument("--imap-after-import", default="seen", choices=AfterImport.values)
         add.add_argument("--imap-move-to", default="")
+        chat = sub.add_parser("add-chat", help="add a live chat and print its snippet")
+        chat.add_argument("--name", default="Chat")
+        chat.add_argument(
+            "--origin", action="append", default=[], help="a shop origin (repeatable)"
+        )
+        chat.add_argument("--color", default="#1f5fbf")
+        chat.add_argument("--base-url", default="http://127.0.0.1:8000")
         sub.add_parser("list", help="list the inboxes")
 
     def handle(self, *args, action, **options):
         if action == "list":
             for inbox in Inbox.objects.select_related("email"):
                 self.stdout.write(f"{inbox.pk}\t{inbox.channel}\t{inbox.name}{_address(inbox)}")
+            return
+        if action == "add-chat":
+            chat_inbox = create_chat_inbox(
+                name=options["name"], origins=options["origin"], color=options["color"]
+            )
+            self.stdout.write(f"Chat inbox {chat_inbox.inbox_id}, key {chat_inbox.key}.")
+            self.stdout.write(snippet(chat_inbox, options["base_url"]))
             return
         imap = {
             key.removeprefix("imap_"): value

@@ -6,7 +6,12 @@ Channels ships one in `channels.testing`, but importing that package needs Daphn
 import json
 from urllib.parse import urlsplit
 
+from asgiref.sync import async_to_sync
 from asgiref.testing import ApplicationCommunicator
+from channels.routing import URLRouter
+
+# The shop's origin the test chat inbox allows.
+SHOP = "https://shop.example"
 
 
 class SocketClient(ApplicationCommunicator):
@@ -48,3 +53,51 @@ class SocketClient(ApplicationCommunicator):
     async def disconnect(self, code: int = 1000, timeout: float = 3) -> None:
         await self.send_input({"type": "websocket.disconnect", "code": code})
         await self.wait(timeout)
+
+    async def receive_nothing(self, timeout: float = 0.2) -> bool:
+        """True when no frame arrives within `timeout`."""
+        return await super().receive_nothing(timeout)
+
+
+def _routes():
+    from tresen.realtime.routing import websocket_urlpatterns
+
+    return URLRouter(websocket_urlpatterns)
+
+
+def visitor_socket(chat_inbox, token: str, *, after: int = 0, origin: str = SHOP):
+    path = f"/ws/chat/{chat_inbox.key}/?token={token}&after={after}"
+    headers = [(b"origin", origin.encode()), (b"host", b"testserver")]
+    return SocketClient(_routes(), path, headers)
+
+
+def agent_socket(agent, *, after: int = 0):
+    communicator = SocketClient(
+        _routes(),
+        f"/ws/agents/?after={after}",
+        [(b"host", b"testserver")],
+    )
+    communicator.scope["user"] = agent
+    return communicator
+
+
+async def frames_until(communicator, predicate, *, timeout: float = 3) -> list[dict]:
+    """Every frame received up to and including the first that satisfies `predicate`."""
+    got = []
+    while True:
+        frame = await communicator.receive_json_from(timeout=timeout)
+        got.append(frame)
+        if predicate(frame):
+            return got
+
+
+async def drain(communicator, quiet: float = 0.3) -> list[dict]:
+    """Every frame until none has come for `quiet` seconds."""
+    got = []
+    while not await communicator.receive_nothing(quiet):
+        got.append(await communicator.receive_json_from())
+    return got
+
+
+def run(coroutine_function):
+    return async_to_sync(coroutine_function)()

@@ -1,23 +1,20 @@
 """A chat inbox on a shop's origin, visitors with sessions, sockets for visitors and agents.
 
 Socket tests run in a real transaction (commits fire the listeners that push events) and
-drive the consumers through Channels' test communicator on the in-memory layer.
+drive the consumers through `tresen.testing.sockets` on the in-memory channel layer.
 """
 
 import json
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.routing import URLRouter
-from tresen.testing.sockets import SocketClient
 from django.test import Client
 
 from tresen.accounts import presence
+from tresen.channels.email.services import create_email_inbox
 from tresen.channels.webchat.models import ChatInbox
-from tresen.realtime.routing import websocket_urlpatterns
 from tresen.testing.factories import make_inbox
-
-SHOP = "https://shop.example"
+from tresen.testing.mail import SmtpSink
+from tresen.testing.sockets import SHOP
 
 
 @pytest.fixture
@@ -50,36 +47,6 @@ class WidgetClient:
         )
 
 
-def visitor_socket(chat_inbox, token: str, *, after: int = 0, origin: str = SHOP):
-    path = f"/ws/chat/{chat_inbox.key}/?token={token}&after={after}"
-    headers = [(b"origin", origin.encode()), (b"host", b"testserver")]
-    return SocketClient(URLRouter(websocket_urlpatterns), path, headers)
-
-
-def agent_socket(agent, *, after: int = 0):
-    communicator = SocketClient(
-        URLRouter(websocket_urlpatterns),
-        f"/ws/agents/?after={after}",
-        [(b"host", b"testserver")],
-    )
-    communicator.scope["user"] = agent
-    return communicator
-
-
-async def frames_until(communicator, predicate, *, timeout: float = 3) -> list[dict]:
-    """Every frame received up to and including the first that satisfies `predicate`."""
-    got = []
-    while True:
-        frame = await communicator.receive_json_from(timeout=timeout)
-        got.append(frame)
-        if predicate(frame):
-            return got
-
-
-def run(coroutine_function):
-    return async_to_sync(coroutine_function)()
-
-
 @pytest.fixture
 def online(transactional_db):
     """Marks agents as having an open workspace, as their socket would."""
@@ -89,3 +56,18 @@ def online(transactional_db):
             presence.connected(agent_id=agent.pk)
 
     return make_online
+
+
+@pytest.fixture
+def sink(settings):
+    with SmtpSink() as running:
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = running.port
+        settings.EMAIL_USE_TLS = False
+        yield running
+
+
+@pytest.fixture
+def shop_mailbox(transactional_db):
+    """The shop's email inbox: chat answers and transcripts leave from its address."""
+    return create_email_inbox(address="service@shop.example", name="Service")

@@ -3,8 +3,7 @@
 from tresen.conversations import services as conversation_services
 from tresen.conversations.models import Conversation
 from tresen.core.actors import Actor
-
-from .conftest import agent_socket, frames_until, run, visitor_socket
+from tresen.testing.sockets import agent_socket, frames_until, run, visitor_socket
 
 
 def test_visitor_message_reaches_the_agent_and_the_reply_reaches_the_visitor(

@@ -207,6 +207,8 @@ TRESEN_PERIODIC = [
     ("tresen.realtime.tasks.prune_stream_events", 3600),
 ]
 
+# New chat sessions one address may start per minute (a script, not a shopper, needs more).
+TRESEN_CHAT_SESSIONS_PER_MINUTE = int(os.environ.get("TRESEN_CHAT_SESSIONS_PER_MINUTE", 30))
 # Without Redis, each web process reads events other processes stored this often (0: off).
 TRESEN_REALTIME_TAIL_SECONDS = float(os.environ.get("TRESEN_REALTIME_TAIL_SECONDS", 0.25))
 

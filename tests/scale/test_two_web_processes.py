@@ -1,14 +1,19 @@
 """Scaled out for real: two web processes and a worker against one PostgreSQL and one Redis."""
 
+import asyncio
+import http.cookiejar
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 import uuid
 from contextlib import closing
+from types import SimpleNamespace
 
 import pytest
 
@@ -34,7 +39,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def database_url():
     import psycopg
 
@@ -46,11 +51,12 @@ def database_url():
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture
-def cluster(tmp_path, database_url):
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory, database_url):
+    # One cluster for the module: starting one takes ~20 s on two cores.
     env = dict(
         os.environ,
-        TRESEN_DATA_DIR=str(tmp_path),
+        TRESEN_DATA_DIR=str(tmp_path_factory.mktemp("cluster")),
         TRESEN_DATABASE_URL=database_url,
         TRESEN_REDIS_URL=REDIS_URL,
         TRESEN_SECRET_KEY="scale-test-secret",
@@ -66,6 +72,7 @@ def cluster(tmp_path, database_url):
     run("migrate")
     run("createagent", "--email", "lead@example.de", "--password", "pw-123456", "--role", "lead")
     token = run("token", "create", "--email", "lead@example.de").strip()
+    chat_key = re.search(r"key (\S+)\.", run("inbox", "add-chat", "--name", "Chat"))[1]
     ports = [_free_port(), _free_port()]
     processes = [
         subprocess.Popen([*tresen, "run", "--no-worker", "--port", str(port)], env=env)
@@ -75,7 +82,9 @@ def cluster(tmp_path, database_url):
     try:
         for port in ports:
             _wait_for(f"http://127.0.0.1:{port}/healthz")
-        yield [f"http://127.0.0.1:{port}" for port in ports], token
+        yield SimpleNamespace(
+            urls=[f"http://127.0.0.1:{port}" for port in ports], token=token, chat_key=chat_key
+        )
     finally:
         for process in processes:
             process.terminate()
@@ -106,7 +115,7 @@ def _call(method: str, url: str, token: str, body: dict | None = None) -> tuple[
 
 
 def test_message_in_on_one_process_reply_out_through_the_other(cluster):
-    (first, second), token = cluster
+    (first, second), token = cluster.urls, cluster.token
     inbound = {
         "channel": "api",
         "from": {"email": "kundin@example.de", "name": "Kim Kundin"},
@@ -138,3 +147,70 @@ def test_message_in_on_one_process_reply_out_through_the_other(cluster):
         health = json.loads(response.read())
     assert health["database"]["vendor"] == "postgresql"
     assert health["worker"]["state"] == "running"
+
+
+def _agent_cookie(base: str) -> str:
+    """Logs the lead in through the login form; the session cookie for the agents' socket."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/accounts/login/", timeout=10).read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    form = {"csrfmiddlewaretoken": csrf, "username": "lead@example.de", "password": "pw-123456"}
+    opener.open(
+        urllib.request.Request(
+            f"{base}/accounts/login/",
+            data=urllib.parse.urlencode(form).encode(),
+            headers={"Referer": f"{base}/accounts/login/"},
+        ),
+        timeout=10,
+    )
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+async def _next(socket, predicate, timeout: float = 10) -> dict:
+    while True:
+        frame = json.loads(await asyncio.wait_for(socket.recv(), timeout))
+        if predicate(frame):
+            return frame
+
+
+def test_a_chat_crosses_processes_both_ways_over_redis(cluster):
+    import websockets
+
+    (first, second), token, key = cluster.urls, cluster.token, cluster.chat_key
+    request = urllib.request.Request(
+        f"{first}/chat/api/{key}/session",
+        data=json.dumps({"language": "de"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        session = json.loads(response.read())
+    cookie = _agent_cookie(second)
+
+    async def scenario() -> str:
+        token_param = urllib.parse.quote(session["token"])
+        visitor_url = f"{first.replace('http', 'ws')}/ws/chat/{key}/?token={token_param}"
+        agent_url = f"{second.replace('http', 'ws')}/ws/agents/"
+        async with (
+            websockets.connect(visitor_url) as visitor,
+            websockets.connect(agent_url, additional_headers={"Cookie": cookie}) as agent,
+        ):
+            await _next(visitor, lambda f: f["type"] == "ready")
+            await _next(agent, lambda f: f["type"] == "ready")
+            await visitor.send(json.dumps({"type": "message", "client_id": "s1", "text": "Hallo?"}))
+            ack = await _next(visitor, lambda f: f["type"] == "ack")
+            seen = await _next(agent, lambda f: f.get("message_id") == ack["message"]["id"])
+            status, reply = await asyncio.to_thread(
+                _call,
+                "POST",
+                f"{second}/api/v1/conversations/{seen['conversation_id']}/replies",
+                token,
+                {"text": "Guten Tag!"},
+            )
+            assert status == 201
+            frame = await _next(
+                visitor, lambda f: f.get("kind") == "message" and f["message"]["id"] == reply["id"]
+            )
+            return frame["message"]["text"]
+
+    assert asyncio.run(scenario()) == "Guten Tag!"

@@ -19,7 +19,6 @@ from . import availability, origins, services, tokens
 from .serialize import file_signature, message_json, widget_messages
 
 WIDGET = Path(__file__).parent / "static" / "tresen" / "chat" / "widget.js"
-SESSIONS_PER_MINUTE = 30
 
 
 def _language(value: str, chat_inbox) -> str:
@@ -98,7 +97,7 @@ def _json_body(request) -> dict:
 def _too_many_sessions(request) -> bool:
     bucket = f"chat-sessions:{request.META.get('REMOTE_ADDR', '')}"
     cache.add(bucket, 0, 60)
-    return cache.incr(bucket) > SESSIONS_PER_MINUTE
+    return cache.incr(bucket) > settings.TRESEN_CHAT_SESSIONS_PER_MINUTE
 
 
 @_endpoint

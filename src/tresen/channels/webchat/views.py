@@ -126,6 +126,7 @@ def session(request, chat_inbox):
             "position": chat.queue_position,
             "agent": chat.conversation.assignee.first_name if chat.conversation.assignee else None,
             "email": visitor.email or None,
+            "read_up_to": chat.agent_read_up_to,
             "messages": widget_messages(chat.pk, chat_inbox.key),
         }
     return JsonResponse(

@@ -30,7 +30,7 @@ class Customer(models.Model):
         if self.name:
             return self.name
         identity = next(iter(self.identities.all()), None)
-        return identity.value if identity else f"#{self.pk}"
+        return identity.label if identity else f"#{self.pk}"
 
 
 class IdentityKind(models.TextChoices):
@@ -60,6 +60,16 @@ class Identity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.value}"
+
+    @property
+    def label(self) -> str:
+        """How people see it: the name, else the address; a chat visitor's id is a random
+        token, so a short piece of it."""
+        if self.display_name:
+            return self.display_name
+        if self.kind == IdentityKind.CHAT:
+            return f"{_('Chat visitor')} {self.value[:8]}"
+        return self.value
 
 
 class CustomerNote(models.Model):

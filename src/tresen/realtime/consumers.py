@@ -44,8 +44,8 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             for event in await database_sync_to_async(streams.replay)(self.streams, after):
                 await self._send_event(event)
                 last = max(last, event["id"])
-        await self.send_json({"type": "ready", "last_event": last})
         await self.ready()
+        await self.send_json({"type": "ready", "last_event": last})
 
     async def ready(self) -> None:
         """After the replay: what a consumer does once it is live."""

@@ -46,6 +46,7 @@ def test_an_answer_to_an_absent_visitor_goes_by_mail_and_the_mail_reply_threads_
     assert Identity.objects.get(kind="email", value="lena@example.de").customer_id == (
         visitor.identity.customer_id
     )
+    assert visitor.identity.customer.name == "Lena"
     conversation = Conversation.objects.get()
     reply = conversation_services.send_reply(
         conversation=conversation,

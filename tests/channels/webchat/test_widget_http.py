@@ -36,7 +36,8 @@ def test_an_origin_not_listed_is_refused_with_a_reason(widget_client):
     answer = widget_client.config(origin="https://evil.example")
     assert answer.status_code == 403
     assert answer.json()["error"] == "origin_not_allowed"
-    assert "Access-Control-Allow-Origin" not in answer
+    assert answer.json()["message"] == "The chat may not be embedded on https://evil.example."
+    assert answer["Access-Control-Allow-Origin"] == "https://evil.example"
     refused = widget_client.session(origin="https://shop.example.evil.example")
     assert refused.status_code == 403
 

@@ -120,10 +120,15 @@ def _link_email(visitor: ChatVisitor, email: str, *, verified: bool) -> str:
 
 @transaction.atomic
 def save_contact(*, visitor: ChatVisitor, email: str, name: str = "") -> str:
+    email = _link_email(visitor, email, verified=False)
+    name = name.strip()[:200]
     if name:
-        visitor.name = name.strip()[:200]
+        visitor.name = name
         visitor.save(update_fields=["name"])
-    return _link_email(visitor, email, verified=False)
+        customer = Identity.objects.get(pk=visitor.identity_id).customer
+        if not customer.name:
+            customer_services.update_customer(customer=customer, name=name, actor=_actor(visitor))
+    return email
 
 
 def post_message(

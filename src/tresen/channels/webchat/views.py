@@ -1,6 +1,8 @@
 """The widget's HTTP side: the script, its settings, sessions, image uploads, files."""
 
+import gzip
 import json
+from functools import cache as cache_on_first_use
 from pathlib import Path
 
 from django.conf import settings
@@ -41,7 +43,12 @@ def _endpoint(view):
         if chat_inbox is None:
             return _error("unknown_widget", "There is no chat with this key.", 404)
         if not origins.allowed(chat_inbox, origin, request.get_host()):
-            return _error("origin_not_allowed", f"The chat may not be embedded on {origin}.", 403)
+            # Readable by the page, so the shop's developer sees why in the console.
+            refusal = _error(
+                "origin_not_allowed", f"The chat may not be embedded on {origin}.", 403
+            )
+            refusal["Access-Control-Allow-Origin"] = origin
+            return refusal
         if request.method == "OPTIONS":
             response = HttpResponse(status=204)
         else:
@@ -54,9 +61,22 @@ def _endpoint(view):
     return wrapped
 
 
+@cache_on_first_use
+def _widget_bytes() -> tuple[bytes, bytes]:
+    plain = WIDGET.read_bytes()
+    return plain, gzip.compress(plain, 9, mtime=0)
+
+
 @require_GET
 def widget_js(request):
-    response = FileResponse(WIDGET.open("rb"), content_type="text/javascript; charset=utf-8")
+    plain, packed = _widget_bytes()
+    zipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    response = HttpResponse(
+        packed if zipped else plain, content_type="text/javascript; charset=utf-8"
+    )
+    if zipped:
+        response["Content-Encoding"] = "gzip"
+    response["Vary"] = "Accept-Encoding"
     response["Cache-Control"] = "public, max-age=300"
     response["Access-Control-Allow-Origin"] = "*"
     return response

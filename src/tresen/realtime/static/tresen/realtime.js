@@ -125,6 +125,12 @@
     later("typing", 4000, () => { typingSince = 0; send({ type: "typing", conversation: viewing, active: false }); });
   });
 
+  document.addEventListener("submit", (event) => {
+    if (!event.target.classList.contains("composer") || !typingSince) return;
+    typingSince = 0;
+    send({ type: "typing", conversation: viewing, active: false });
+  });
+
   // New customer messages while the tab is in the background show in its title.
   const title = () => document.title.replace(/^\(\d+\) /, "");
   let unseen = 0;

@@ -5,6 +5,7 @@ transaction that made the change, so nothing is announced that could still roll 
 A client keeps the highest event id it has seen and resumes after it (`replay`).
 """
 
+import asyncio
 import os
 import re
 import socket
@@ -66,7 +67,14 @@ def ephemeral(stream: str, payload: dict, *, sender: str = "") -> None:
 
 
 def _group_send(name: str, message: dict) -> None:
-    async_to_sync(get_channel_layer().group_send)(name, message)
+    send = get_channel_layer().group_send
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        async_to_sync(send)(name, message)
+    else:
+        # Called from a thread that runs an event loop itself: it sends when it next awaits.
+        loop.create_task(send(name, message))
 
 
 def replay(streams: list[str], after: int, *, limit: int = REPLAY_LIMIT) -> list[dict]:

@@ -2,11 +2,11 @@
 
 import asyncio
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from tresen.realtime import streams, tailer
 from tresen.realtime.models import StreamEvent
+from tresen.testing.sockets import run
 
 
 def test_an_event_with_a_dedupe_key_is_stored_once(db):
@@ -72,6 +72,6 @@ def test_the_tail_pushes_what_other_processes_stored(transactional_db, settings)
             task.cancel()
         return event, pushed
 
-    event, pushed = async_to_sync(scenario)()
+    event, pushed = run(scenario)
     assert pushed["type"] == "stream.event"
     assert pushed["event"]["id"] == event.pk and pushed["event"]["n"] == 7

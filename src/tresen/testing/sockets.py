@@ -3,7 +3,9 @@
 Channels ships one in `channels.testing`, but importing that package needs Daphne.
 """
 
+import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from asgiref.sync import async_to_sync
@@ -100,4 +102,11 @@ async def drain(communicator, quiet: float = 0.3) -> list[dict]:
 
 
 def run(coroutine_function):
-    return async_to_sync(coroutine_function)()
+    """Runs an async scenario from a synchronous test, even where an event loop already runs
+    in this thread (Playwright's sync API keeps one for the whole session)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return async_to_sync(coroutine_function)()
+    with ThreadPoolExecutor(1) as elsewhere:
+        return elsewhere.submit(async_to_sync(coroutine_function)).result()

@@ -54,8 +54,8 @@ def test_away_is_chosen_and_announced(agent, heard, django_capture_on_commit_cal
 
 def test_the_top_bar_switch_sets_presence(agent, client):
     client.force_login(agent)
-    answer = client.post("/accounts/presence/", {"status": "away"}, HTTP_HX_REQUEST="true")
+    answer = client.post("/accounts/presence/", {"presence": "away"}, HTTP_HX_REQUEST="true")
     assert answer.status_code == 200
     assert 'value="away" selected' in answer.content.decode()
     assert Presence.objects.get(pk=agent.pk).status == "away"
-    assert client.post("/accounts/presence/", {"status": "x"}).status_code == 400
+    assert client.post("/accounts/presence/", {"presence": "x"}).status_code == 400

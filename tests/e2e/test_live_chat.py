@@ -16,6 +16,7 @@ from tresen.testing.mail import SmtpSink, free_port
 from tresen.testing.proxy import CuttableProxy
 
 AGENT_EMAIL, AGENT_PASSWORD = "tom@shop.example", "geheim-123"
+COLLEAGUE_EMAIL = "mia@shop.example"
 
 
 class Shop(http.server.ThreadingHTTPServer):
@@ -73,7 +74,8 @@ def live(tmp_path_factory):
         return done.stdout
 
     cli("migrate")
-    cli("createagent", "--email", AGENT_EMAIL, "--password", AGENT_PASSWORD, "--name", "Tom Berger")
+    for email, name in ((AGENT_EMAIL, "Tom Berger"), (COLLEAGUE_EMAIL, "Mia Brandt")):
+        cli("createagent", "--email", email, "--password", AGENT_PASSWORD, "--name", name)
     cli("inbox", "add-email", "--address", "service@shop.example", "--name", "Service")
     added = cli(
         "inbox", "add-chat", "--name", "Shop-Chat", "--origin", f"http://127.0.0.1:{shop_port}"
@@ -270,3 +272,41 @@ def test_on_a_phone_the_open_chat_fills_the_screen(live, browser):
         _shot(page, "chat-phone-offline")
     finally:
         context.close()
+
+
+def test_colleagues_see_each_other_in_a_conversation_and_its_changes_live(live, browser, log_in):
+    visitor_context, visitor = _visitor(browser)
+    contexts = [visitor_context]
+    try:
+        visitor.goto(live["shop"])
+        _open_chat(visitor)
+        _write(visitor, "Meine Lieferung ist beschädigt angekommen.")
+        pages = []
+        for email in (AGENT_EMAIL, COLLEAGUE_EMAIL):
+            context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 860})
+            contexts.append(context)
+            page = context.new_page()
+            page.set_default_timeout(10_000)
+            log_in(page, live["tresen"], email, AGENT_PASSWORD)
+            page.goto(f"{live['tresen']}/workspace/?view=all")
+            page.get_by_text("beschädigt angekommen", exact=False).first.click()
+            page.wait_for_url("**/workspace/c/*/")
+            pages.append(page)
+        tom, mia = pages
+        activity = mia.locator("#live-activity")
+        activity.filter(has_text="Tom Berger hat dieses Gespräch auch geöffnet").wait_for()
+        tom.locator("#reply-text").press_sequentially("Das tut mir leid")
+        activity.filter(has_text="Tom Berger schreibt gerade eine Antwort").wait_for()
+        visitor.locator('[data-tresen="typing"]').filter(has_text="Tom").wait_for()
+        _shot(mia, "chat-colleague-typing")
+
+        tom.locator('.actions select[name="status"]').select_option("pending")
+        mia.locator(".thread-head .status-pending").wait_for()
+        visitor.locator('[data-tresen="input"]').fill("Foto folgt.")
+        visitor.locator('[data-tresen="send"]').click()
+        mia.locator(".message.inbound", has_text="Foto folgt.").wait_for()
+        # The customer answered: the conversation is open again for both.
+        tom.locator(".thread-head .status-open").wait_for()
+    finally:
+        for context in contexts:
+            context.close()

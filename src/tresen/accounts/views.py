@@ -31,7 +31,7 @@ def presence_status(request):
     try:
         presence.set_status(
             agent=request.user,
-            status=request.POST.get("status", ""),
+            status=request.POST.get("presence", ""),
             actor=Actor.agent(request.user),
         )
     except ValidationError as error:

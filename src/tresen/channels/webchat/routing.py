@@ -13,7 +13,8 @@ from tresen.core.actors import Actor
 
 from .availability import candidates, waiting_chats
 
-ROUTER = Actor("system", None, "Chat routing")
+# Rule-like: what routing does fires no rules; the timeline says "Tresen".
+ROUTER = Actor("rule", None, "Tresen")
 PASS_LIMIT = 200
 
 

@@ -79,6 +79,8 @@
   function activity(frame) {
     if (frame.agent_id === me || frame.conversation !== openConversation()) return;
     const key = frame.who === "customer" ? "customer" : `${frame.type}:${frame.agent_id}`;
+    // A colleague just opened it: tell them we are here too (they answer nobody they know).
+    if (frame.type === "viewing" && frame.active && !others.has(key)) send({ type: "viewing", conversation: viewing });
     if (frame.active) others.set(key, { name: frame.name, type: frame.type, until: Date.now() + 45000 });
     else others.delete(key);
     if (frame.type === "typing" && frame.active) {

@@ -115,11 +115,13 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 REDIS_URL = os.environ.get("TRESEN_REDIS_URL", "")
 
+# A socket whose queue is full loses group messages silently: room for bursts.
+CHANNEL_CAPACITY = 2000
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY},
         }
     }
     TASKS = {
@@ -131,7 +133,12 @@ if REDIS_URL:
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
     INSTALLED_APPS.append("django_rq")
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "tresen.realtime.layer.RationedInMemoryChannelLayer",
+            "CONFIG": {"capacity": CHANNEL_CAPACITY},
+        }
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LANGUAGE_CODE = "de"

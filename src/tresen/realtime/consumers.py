@@ -68,8 +68,15 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
                 return value.decode("latin-1")
         return ""
 
-    async def stream_event(self, message: dict) -> None:
-        await self._send_event(message["event"])
+    async def dispatch(self, message: dict) -> None:
+        # Channels closes stale database connections before every handler, a hop to the
+        # database thread; pushing a stream's event to the socket touches no database.
+        if message["type"] == "stream.event":
+            await self._send_event(message["event"])
+        elif message["type"] == "stream.ephemeral":
+            await self.stream_ephemeral(message)
+        else:
+            await super().dispatch(message)
 
     async def stream_ephemeral(self, message: dict) -> None:
         if message.get("sender") != self.channel_name:

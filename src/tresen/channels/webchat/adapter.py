@@ -12,8 +12,9 @@ from tresen.core import clock
 from . import announce
 from .models import ChatConversation
 
-# A visitor whose widget has not pinged for this long has left the page.
-AWAY_AFTER = timedelta(seconds=60)
+# A visitor whose widget has not been heard of for this long has left the page (the
+# widget pings every 25 s; the socket writes it down every 2 minutes).
+AWAY_AFTER = timedelta(minutes=5)
 
 
 class WebchatAdapter(ChannelAdapter):

@@ -15,6 +15,7 @@ from .serialize import message_json
 CLOSE_UNKNOWN = 4404
 # At most this many messages in RATE_WINDOW seconds: a stuck key or a script, not a person.
 RATE_LIMIT, RATE_WINDOW = 20, 10.0
+SEEN_EVERY = 120.0
 
 
 def _post(visitor: ChatVisitor, client_id: str, text: str) -> dict:
@@ -44,6 +45,7 @@ class VisitorConsumer(StreamConsumer):
             return CLOSE_UNAUTHORIZED
         self.streams = [self.visitor.stream]
         self.sent_times: deque[float] = deque()
+        self.seen_written = time.monotonic()
         return None
 
     async def ready(self) -> None:
@@ -121,5 +123,10 @@ class VisitorConsumer(StreamConsumer):
         await self.send_json({"type": "transcript_sent", "email": email})
 
     async def on_ping(self, content: dict) -> None:
-        await database_sync_to_async(services.visitor_seen)(visitor=self.visitor)
+        # Written rarely: with hundreds of visitors every write counts, and the count of
+        # open sockets says who is here; this only ages out a count a crash left behind.
+        now = time.monotonic()
+        if now - self.seen_written > SEEN_EVERY:
+            self.seen_written = now
+            await database_sync_to_async(services.visitor_seen)(visitor=self.visitor)
         await self.send_json({"type": "pong"})

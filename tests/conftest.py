@@ -9,6 +9,7 @@ from tresen.accounts.models import Role
 from tresen.accounts.selectors import forget_checked_tokens
 from tresen.core.events import subscribe, unsubscribe
 from tresen.testing.factories import ApiClient, make_agent, make_inbox, make_token
+from tresen.testing.mail import SmtpSink
 
 
 @pytest.fixture(autouse=True)
@@ -58,6 +59,16 @@ def lead_client(lead):
 @pytest.fixture
 def anonymous_client(db):
     return ApiClient()
+
+
+@pytest.fixture
+def sink(settings):
+    """A real SMTP server catching what Tresen sends; outbound mail is pointed at it."""
+    with SmtpSink() as running:
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = running.port
+        settings.EMAIL_USE_TLS = False
+        yield running
 
 
 @pytest.fixture

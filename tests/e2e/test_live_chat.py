@@ -8,12 +8,12 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 
 import pytest
 
 from tresen.testing.mail import SmtpSink, free_port
 from tresen.testing.proxy import CuttableProxy
+from tresen.testing.servers import wait_for_http
 
 AGENT_EMAIL, AGENT_PASSWORD = "tom@shop.example", "geheim-123"
 COLLEAGUE_EMAIL = "mia@shop.example"
@@ -87,7 +87,7 @@ def live(tmp_path_factory):
     script = f'<script src="{source}" data-key="{key}" async></script>'
     shop = Shop(shop_port, script)
     try:
-        _wait_for(f"http://127.0.0.1:{port}/healthz")
+        wait_for_http(f"http://127.0.0.1:{port}/healthz")
         yield {
             "tresen": f"http://127.0.0.1:{port}",
             "shop": f"http://127.0.0.1:{shop_port}/kissen",
@@ -101,17 +101,6 @@ def live(tmp_path_factory):
         server.terminate()
         server.wait(timeout=20)
         sink.__exit__()
-
-
-def _wait_for(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not come up")
 
 
 def _visitor(browser, **options):

@@ -18,6 +18,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from tresen.testing.servers import wait_for_http
+
 PG_ADMIN_URL = os.environ.get("TRESEN_TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TRESEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -82,7 +84,7 @@ def cluster(tmp_path_factory, database_url):
     processes.append(subprocess.Popen([*tresen, "worker"], env=env))
     try:
         for port in ports:
-            _wait_for(f"http://127.0.0.1:{port}/healthz")
+            wait_for_http(f"http://127.0.0.1:{port}/healthz")
         yield SimpleNamespace(
             urls=[f"http://127.0.0.1:{port}" for port in ports], token=token, chat_key=chat_key
         )
@@ -91,17 +93,6 @@ def cluster(tmp_path_factory, database_url):
             process.terminate()
         for process in processes:
             process.wait(timeout=20)
-
-
-def _wait_for(url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not come up")
 
 
 def _call(method: str, url: str, token: str, body: dict | None = None) -> tuple[int, dict]:

@@ -10,7 +10,7 @@ from tresen.channels.models import RawInbound
 from tresen.conversations import services
 from tresen.conversations.models import Attachment, Conversation, DeliveryStatus, Message
 from tresen.testing.factories import as_actor
-from tresen.testing.mail import SmtpSink, free_port, mail, send
+from tresen.testing.mail import free_port, mail, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,15 +29,6 @@ def smtp_port(email_inbox):
     controller.start()
     yield port
     controller.stop()
-
-
-@pytest.fixture
-def sink(settings):
-    with SmtpSink() as running:
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = running.port
-        settings.EMAIL_USE_TLS = False
-        yield running
 
 
 def test_a_mail_becomes_a_conversation_and_is_acknowledged(smtp_port, sink):

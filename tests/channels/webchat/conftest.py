@@ -13,7 +13,6 @@ from tresen.accounts import presence
 from tresen.channels.email.services import create_email_inbox
 from tresen.channels.webchat.models import ChatInbox
 from tresen.testing.factories import make_inbox
-from tresen.testing.mail import SmtpSink
 from tresen.testing.sockets import SHOP
 
 
@@ -56,15 +55,6 @@ def online(transactional_db):
             presence.connected(agent_id=agent.pk)
 
     return make_online
-
-
-@pytest.fixture
-def sink(settings):
-    with SmtpSink() as running:
-        settings.EMAIL_HOST = "127.0.0.1"
-        settings.EMAIL_PORT = running.port
-        settings.EMAIL_USE_TLS = False
-        yield running
 
 
 @pytest.fixture

@@ -127,7 +127,7 @@ def test_an_image_is_stored_once_and_served_by_its_signed_url(widget_client):
     assert served.status_code == 200
     assert served["Content-Type"] == "image/png"
     assert served["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(served.streaming_content) == png_bytes()
+    assert served.content == png_bytes()
     tampered = url.rsplit("/", 1)[0] + "/wrong"
     assert widget_client.http.get(tampered).status_code == 404
 

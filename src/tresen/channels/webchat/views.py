@@ -8,7 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
@@ -198,7 +198,8 @@ def attachment_file(request, key: str, pk: int, signature: str):
     )
     if not attachment.file:
         raise Http404
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    with attachment.file.open("rb") as image:
+        response = HttpResponse(image.read(), content_type=attachment.content_type)
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"

@@ -212,6 +212,9 @@ def _serve(args, *, demo: bool) -> int:
             workers=args.workers if args.workers > 1 else None,
             log_level="warning",
             lifespan="off",
+            # Chat frames are small JSON: compressing each cost ~10% of the web process's CPU
+            # with 500 sockets (py-spy under bench/chat_latency.py) and saved little.
+            ws_per_message_deflate=False,
         )
     finally:
         for helper in helpers:

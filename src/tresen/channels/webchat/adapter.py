@@ -43,7 +43,7 @@ class WebchatAdapter(ChannelAdapter):
 
     def send(self, message: Message) -> str | None:
         # Normally on the visitor's screen already (pushed on commit); this catches the rest.
-        announce.message_to_visitor(message.pk)
+        announce.message_to_visitor(message.pk, message.conversation_id)
         chat = (
             ChatConversation.objects.select_related("visitor")
             .filter(pk=message.conversation_id)

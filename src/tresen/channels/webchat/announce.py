@@ -6,31 +6,33 @@ from tresen.conversations.models import Message
 from tresen.realtime import streams
 
 from . import availability, routing
-from .models import ChatConversation
+from .models import ChatConversation, visitor_stream
 from .serialize import message_json
 
 
-def message_to_visitor(message_id: int) -> None:
+def message_to_visitor(message_id: int, conversation_id: int) -> None:
     """Every message of a chat but notes, once (a retried delivery pushes nothing new)."""
+    chat = (
+        ChatConversation.objects.filter(pk=conversation_id)
+        .values_list("visitor_id", "visitor__chat_inbox__key")
+        .first()
+    )
+    if chat is None:
+        return  # not a chat: one cheap query for every other channel's message
+    visitor_id, key = chat
     message = (
-        Message.objects.select_related(
-            "author_agent", "author_identity", "conversation__chat__visitor__chat_inbox"
-        )
+        Message.objects.select_related("author_agent", "author_identity")
         .prefetch_related("attachments")
-        .filter(pk=message_id, is_note=False, conversation__chat__isnull=False)
+        .filter(pk=message_id, is_note=False)
         .first()
     )
     if message is None:
         return
-    visitor = message.conversation.chat.visitor
     streams.append(
-        visitor.stream,
+        visitor_stream(visitor_id),
         "message",
-        {
-            "conversation": message.conversation_id,
-            "message": message_json(message, visitor.chat_inbox.key),
-        },
-        dedupe_key=f"chat-message:{message.pk}",
+        {"conversation": conversation_id, "message": message_json(message, key)},
+        dedupe_key=f"chat-message:{message_id}",
     )
 
 

@@ -89,6 +89,10 @@ class ChatInbox(models.Model):
         ]
 
 
+def visitor_stream(visitor_id) -> str:
+    return f"visitor.{visitor_id}"
+
+
 class ChatVisitor(models.Model):
     """One browser (or a shop's signed-in customer) that opened the widget."""
 
@@ -109,7 +113,7 @@ class ChatVisitor(models.Model):
 
     @property
     def stream(self) -> str:
-        return f"visitor.{self.pk}"
+        return visitor_stream(self.pk)
 
 
 class ChatConversation(models.Model):

@@ -14,7 +14,7 @@ def _is_chat(conversation_id: int) -> bool:
 
 @subscribe("message.created")
 def push_message(event: Event) -> None:
-    announce.message_to_visitor(event.data["message_id"])
+    announce.message_to_visitor(event.data["message_id"], event.data["conversation_id"])
 
 
 @subscribe("conversation.created")

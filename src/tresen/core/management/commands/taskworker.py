@@ -30,8 +30,15 @@ class Command(BaseCommand):
         stop_scheduler = start_in_background() if scheduler else None
         try:
             if settings.REDIS_URL:
+                # No fork per job: RQ's default worker forks for every task, so each one paid
+                # for a fresh process and loaded the language model again (chat benchmark:
+                # the worker took more CPU than both web processes together).
                 call_command(
-                    "rqworker", "default", job_class="django_tasks_rq.Job", with_scheduler=True
+                    "rqworker",
+                    "default",
+                    job_class="django_tasks_rq.Job",
+                    worker_class="rq.worker.SimpleWorker",
+                    with_scheduler=True,
                 )
             else:
                 call_command("db_worker", interval=interval, startup_delay=False)

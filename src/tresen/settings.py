@@ -121,7 +121,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY},
+            "CONFIG": {
+                # Channels waits up to 5 s for a message; redis-py's own 5 s read timeout
+                # raced it and killed idle sockets now and then (chat benchmark).
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "capacity": CHANNEL_CAPACITY,
+            },
         }
     }
     TASKS = {

@@ -40,11 +40,12 @@ class AgentConsumer(StreamConsumer):
         self.counted = True
 
     async def disconnect(self, code) -> None:
-        await super().disconnect(code)
+        # Presence first: it decides who gets the next chat.
         if getattr(self, "counted", False):
             await database_sync_to_async(presence.disconnected)(agent_id=self.agent.pk)
-            for conversation_id in self.viewing:
-                await self._signal("viewing", conversation_id, False)
+        await super().disconnect(code)
+        for conversation_id in getattr(self, "viewing", ()):
+            await self._signal("viewing", conversation_id, False)
 
     async def receive_json(self, content, **kwargs) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
@@ -82,7 +83,4 @@ class AgentConsumer(StreamConsumer):
             "name": self.agent.display_name,
             "active": active,
         }
-        await self.channel_layer.group_send(
-            streams.group(streams.AGENTS),
-            {"type": "stream.ephemeral", "payload": payload, "sender": self.channel_name},
-        )
+        await streams.push_ephemeral(streams.AGENTS, payload, sender=self.channel_name)

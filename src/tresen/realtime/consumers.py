@@ -5,6 +5,7 @@ replay wait in the channel and are sent after it; ids already sent are skipped, 
 is lost or shown twice between page load and subscription or across a reconnect.
 """
 
+import logging
 from collections import deque
 from urllib.parse import parse_qs
 
@@ -12,6 +13,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from . import streams, tailer
+
+log = logging.getLogger(__name__)
 
 SENT_MEMORY = 5000
 CLOSE_UNAUTHORIZED = 4401
@@ -37,6 +40,7 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
             return
         for stream in self.streams:
             await self.channel_layer.group_add(streams.group(stream), self.channel_name)
+        streams.start_pusher()
         tailer.ensure_running()
         after = self.query_int("after")
         last = after or 0
@@ -52,7 +56,12 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
 
     async def disconnect(self, code) -> None:
         for stream in self.streams:
-            await self.channel_layer.group_discard(streams.group(stream), self.channel_name)
+            try:
+                await self.channel_layer.group_discard(streams.group(stream), self.channel_name)
+            except Exception:
+                # Many sockets closing at once can exhaust Redis connections; the group
+                # forgets the channel when it expires, and the rest of the clean-up must run.
+                log.warning("leaving %s failed", stream, exc_info=True)
 
     def query_param(self, name: str) -> str:
         query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))

@@ -6,6 +6,7 @@ A client keeps the highest event id it has seen and resumes after it (`replay`).
 """
 
 import asyncio
+import logging
 import os
 import re
 import socket
@@ -23,6 +24,7 @@ AGENTS = "agents"
 KEEP = timedelta(days=1)
 REPLAY_LIMIT = 2000
 _HOST = socket.gethostname()[:40]
+log = logging.getLogger(__name__)
 
 
 def origin() -> str:
@@ -66,15 +68,68 @@ def ephemeral(stream: str, payload: dict, *, sender: str = "") -> None:
     _group_send(group(stream), {"type": "stream.ephemeral", "payload": payload, "sender": sender})
 
 
+async def push_ephemeral(stream: str, payload: dict, *, sender: str = "") -> None:
+    """`ephemeral` for code on the event loop; a failed send is logged, not raised."""
+    try:
+        await get_channel_layer().group_send(
+            group(stream), {"type": "stream.ephemeral", "payload": payload, "sender": sender}
+        )
+    except Exception:
+        log.warning("pushing to %s failed", stream, exc_info=True)
+
+
 def _group_send(name: str, message: dict) -> None:
+    if _pusher is not None and _pusher.loop.is_running():
+        _pusher.put(name, message)
+        return
     send = get_channel_layer().group_send
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
-        async_to_sync(send)(name, message)
+        async_to_sync(send)(name, message)  # a worker or a command: no loop of its own
     else:
         # Called from a thread that runs an event loop itself: it sends when it next awaits.
         loop.create_task(send(name, message))
+
+
+class _Pusher:
+    """Sends a web process's pushes in order from its event loop, so the database thread
+    hands them over and goes on instead of waiting for each send (with Redis a round trip)."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop
+        self.queue: asyncio.Queue = asyncio.Queue()
+        self.task = loop.create_task(self._run())
+
+    def put(self, name: str, message: dict) -> None:
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
+        if here is self.loop:
+            self.queue.put_nowait((name, message))
+        else:
+            self.loop.call_soon_threadsafe(self.queue.put_nowait, (name, message))
+
+    async def _run(self) -> None:
+        layer = get_channel_layer()
+        while True:
+            name, message = await self.queue.get()
+            try:
+                await layer.group_send(name, message)
+            except Exception:
+                log.exception("pushing to %s failed", name)
+
+
+_pusher: _Pusher | None = None
+
+
+def start_pusher() -> None:
+    """Called on the web process's event loop as sockets connect; once per loop."""
+    global _pusher
+    loop = asyncio.get_running_loop()
+    if _pusher is None or _pusher.loop is not loop or _pusher.task.done():
+        _pusher = _Pusher(loop)
 
 
 def replay(streams: list[str], after: int, *, limit: int = REPLAY_LIMIT) -> list[dict]:

@@ -53,9 +53,10 @@ class VisitorConsumer(StreamConsumer):
         self.counted = True
 
     async def disconnect(self, code) -> None:
-        await super().disconnect(code)
+        # The count first: it decides whether answers go by mail too.
         if getattr(self, "counted", False):
             await database_sync_to_async(services.visitor_disconnected)(visitor=self.visitor)
+        await super().disconnect(code)
 
     async def receive_json(self, content, **kwargs) -> None:
         if not isinstance(content, dict):
@@ -99,9 +100,7 @@ class VisitorConsumer(StreamConsumer):
             "name": self.visitor.name,
             "active": bool(content.get("active")),
         }
-        await self.channel_layer.group_send(
-            streams.group(streams.AGENTS), {"type": "stream.ephemeral", "payload": payload}
-        )
+        await streams.push_ephemeral(streams.AGENTS, payload)
 
     async def on_read(self, content: dict) -> None:
         up_to = content.get("up_to")

@@ -5,7 +5,7 @@ from tresen.conversations.models import Conversation
 from tresen.core.events import Event, subscribe
 from tresen.lib.text import first_name
 
-from . import announce, routing, services
+from . import announce, availability, routing, services
 
 
 def _is_chat(conversation_id: int) -> bool:
@@ -24,9 +24,17 @@ def route_chat(event: Event) -> None:
     conversation_id = event.data["conversation_id"]
     if not _is_chat(conversation_id):
         return
-    if event.actor != routing.ROUTER:
+    if event.actor != routing.ROUTER and _may_change_the_queue(event):
         routing.route()
     announce.refresh_states([conversation_id])
+
+
+def _may_change_the_queue(event: Event) -> bool:
+    """A new chat, an agent's slot freed or taken back; not a chat going from new to open."""
+    if event.name != "conversation.status_changed":
+        return True
+    active = availability.ACTIVE_CHAT_STATUSES
+    return (event.data["old"] in active) != (event.data["new"] in active)
 
 
 @subscribe("agent.presence_changed")

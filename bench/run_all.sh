@@ -16,4 +16,5 @@ mkdir -p bench/.work
     $PY bench/nlp_speed.py -n 20000
     $PY bench/kb_quality.py --db sqlite --db postgres
     $PY bench/search_latency.py --db sqlite --db postgres
+    $PY bench/chat_latency.py --mode embedded --mode scaled
 } 2>&1 | tee bench/.work/run_all.log

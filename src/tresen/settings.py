@@ -209,7 +209,10 @@ TRESEN_GIFT_CARD_FORMAT = os.environ.get("TRESEN_GIFT_CARD_FORMAT", "")
 TRESEN_NLP_RETRAIN_EVERY = int(os.environ.get("TRESEN_NLP_RETRAIN_EVERY", 24 * 3600))
 
 # Run by each task worker as it starts (core cannot import the modules that need it).
-TRESEN_WORKER_STARTUP = ["tresen.channels.tasks.requeue_unprocessed"]
+TRESEN_WORKER_STARTUP = [
+    "tresen.channels.tasks.requeue_unprocessed",
+    "tresen.realtime.streams.in_worker",
+]
 # Periodic tasks (dotted path of a task, seconds between runs) for `tresen scheduler`.
 TRESEN_PERIODIC = [
     ("tresen.channels.email.imap.poll_imap_inboxes", int(os.environ.get("TRESEN_IMAP_EVERY", 60))),

@@ -10,10 +10,12 @@ import logging
 import os
 import re
 import socket
+import threading
 from datetime import timedelta
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from tresen.core import clock
@@ -83,6 +85,11 @@ def _group_send(name: str, message: dict) -> None:
         _pusher.put(name, message)
         return
     send = get_channel_layer().group_send
+    if _in_worker:
+        if settings.REDIS_URL:
+            asyncio.run_coroutine_threadsafe(send(name, message), _worker_loop()).result(10)
+        # Without Redis nobody listens here: the web process tails the event table.
+        return
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
@@ -122,6 +129,23 @@ class _Pusher:
 
 
 _pusher: _Pusher | None = None
+_in_worker = False
+_loop_of_worker: asyncio.AbstractEventLoop | None = None
+
+
+def in_worker() -> None:
+    """Run as a task worker starts (settings.TRESEN_WORKER_STARTUP). A push from a task
+    used to start an event loop of its own, and with Redis a new connection, each time."""
+    global _in_worker
+    _in_worker = True
+
+
+def _worker_loop() -> asyncio.AbstractEventLoop:
+    global _loop_of_worker
+    if _loop_of_worker is None:
+        _loop_of_worker = asyncio.new_event_loop()
+        threading.Thread(target=_loop_of_worker.run_forever, daemon=True).start()
+    return _loop_of_worker
 
 
 def start_pusher() -> None:

@@ -75,3 +75,23 @@ def test_the_tail_pushes_what_other_processes_stored(transactional_db, settings)
     event, pushed = run(scenario)
     assert pushed["type"] == "stream.event"
     assert pushed["event"]["id"] == event.pk and pushed["event"]["n"] == 7
+
+
+def test_a_client_away_too_long_is_told_to_reload(transactional_db, agent, monkeypatch):
+    from tresen.testing.sockets import agent_socket, frames_until
+
+    first = streams.append("agents", "conversation", {"n": 0}).pk
+    for number in range(3):
+        streams.append("agents", "conversation", {"n": number + 1})
+    monkeypatch.setattr(streams, "REPLAY_LIMIT", 3)
+
+    async def scenario():
+        socket = agent_socket(agent, after=first)
+        assert (await socket.connect())[0]
+        frames = await frames_until(socket, lambda f: f["type"] == "ready")
+        await socket.disconnect()
+        return frames
+
+    frames = run(scenario)
+    assert frames[0] == {"type": "reset"}
+    assert [f["n"] for f in frames if f["type"] == "event"] == [1, 2, 3]

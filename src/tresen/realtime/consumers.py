@@ -45,7 +45,11 @@ class StreamConsumer(AsyncJsonWebsocketConsumer):
         after = self.query_int("after")
         last = after or 0
         if after:
-            for event in await database_sync_to_async(streams.replay)(self.streams, after):
+            missed = await database_sync_to_async(streams.replay)(self.streams, after)
+            if len(missed) >= streams.REPLAY_LIMIT:
+                # Away too long to catch up event by event: the client reloads its state.
+                await self.send_json({"type": "reset"})
+            for event in missed:
                 await self._send_event(event)
                 last = max(last, event["id"])
         await self.ready()

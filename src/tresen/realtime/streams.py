@@ -93,7 +93,7 @@ def _group_send(name: str, message: dict) -> None:
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
-        async_to_sync(send)(name, message)  # a worker or a command: no loop of its own
+        async_to_sync(send)(name, message)  # a request before any socket, a command, a test
     else:
         # Called from a thread that runs an event loop itself: it sends when it next awaits.
         loop.create_task(send(name, message))
@@ -156,8 +156,10 @@ def start_pusher() -> None:
         _pusher = _Pusher(loop)
 
 
-def replay(streams: list[str], after: int, *, limit: int = REPLAY_LIMIT) -> list[dict]:
-    events = StreamEvent.objects.filter(stream__in=streams, pk__gt=after).order_by("pk")[:limit]
+def replay(streams: list[str], after: int) -> list[dict]:
+    """At most REPLAY_LIMIT events after `after`, oldest first."""
+    events = StreamEvent.objects.filter(stream__in=streams, pk__gt=after).order_by("pk")
+    events = events[:REPLAY_LIMIT]
     return [frame(event) for event in events]
 
 

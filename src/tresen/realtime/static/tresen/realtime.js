@@ -49,6 +49,9 @@
       if (seen.size > 5000) seen.delete(seen.values().next().value);
       last = Math.max(last, frame.id);
       if (frame.kind === "conversation") changed(frame);
+    } else if (frame.type === "reset") {
+      if (document.getElementById("conversation-list")) later("list", 300, refreshList);
+      if (openConversation()) later("detail", 200, refreshDetail);
     } else if (frame.type === "viewing" || frame.type === "typing") {
       activity(frame);
     }

@@ -61,9 +61,10 @@ def refresh_states(conversation_ids: Iterable[int] = ()) -> int:
         language = chat.visitor.language or conversation.language or "de"
         position = None
         if not conversation.is_open:
-            current, signature = "solved", "solved"
+            current = signature = availability.SOLVED
         elif conversation.assignee_id:
-            current, signature = "assigned", f"assigned:{conversation.assignee_id}"
+            current = availability.ASSIGNED
+            signature = f"{current}:{conversation.assignee_id}"
         else:
             if chat_inbox.pk not in inbox_states:
                 inbox_states[chat_inbox.pk] = availability.state(chat_inbox)
@@ -83,21 +84,8 @@ def refresh_states(conversation_ids: Iterable[int] = ()) -> int:
                 "state": current,
                 "position": position,
                 "agent": agent,
-                "notice": _notice(chat_inbox, current, language, position, agent),
+                "notice": availability.notice(chat_inbox, current, language, position, agent),
             },
         )
         told += 1
     return told
-
-
-def _notice(chat_inbox, current: str, language: str, position, agent) -> str:
-    de = language == "de"
-    if current == "assigned":
-        return f"{agent} ist für Sie da." if de else f"{agent} is here to help."
-    if current == "solved":
-        return (
-            "Das Gespräch ist abgeschlossen. Schreiben Sie einfach, wenn noch etwas ist."
-            if de
-            else "This conversation is closed. Just write if there is anything else."
-        )
-    return availability.notice(chat_inbox, current, language, position)

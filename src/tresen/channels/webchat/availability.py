@@ -19,6 +19,8 @@ from tresen.core.reply_time import expected_phrase
 from .models import ChatInbox
 
 ONLINE, BUSY, OFFLINE = "online", "busy", "offline"
+# What a chat can be in beyond the inbox's state: taken by an agent, or finished.
+ASSIGNED, SOLVED = "assigned", "solved"
 # Chats an agent is answering: open and not waiting on the customer.
 ACTIVE_CHAT_STATUSES = (Status.NEW, Status.OPEN)
 
@@ -63,8 +65,23 @@ def hours(chat_inbox: ChatInbox, language: str) -> list[str]:
     return describe_hours(calendar, language) if calendar else []
 
 
-def notice(chat_inbox: ChatInbox, current: str, language: str, position: int | None = None) -> str:
+def notice(
+    chat_inbox: ChatInbox,
+    current: str,
+    language: str,
+    position: int | None = None,
+    agent: str | None = None,
+) -> str:
+    """The sentence the widget shows for a state, in the visitor's language."""
     de = language == "de"
+    if current == ASSIGNED:
+        return f"{agent} ist für Sie da." if de else f"{agent} is here to help."
+    if current == SOLVED:
+        return (
+            "Das Gespräch ist abgeschlossen. Schreiben Sie einfach, wenn noch etwas ist."
+            if de
+            else "This conversation is closed. Just write if there is anything else."
+        )
     if current == ONLINE:
         return "Wir sind online und antworten gleich." if de else "We're online and reply shortly."
     if current == BUSY:

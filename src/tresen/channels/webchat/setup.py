@@ -1,7 +1,6 @@
 """Creating a chat inbox and the snippet a shop puts on its pages."""
 
 from django.db import transaction
-from django.utils.html import format_html
 
 from tresen.conversations.models import ChannelKind, Inbox
 
@@ -15,11 +14,9 @@ def create_chat_inbox(*, name: str, origins: list[str] = (), **settings) -> Chat
 
 
 def snippet(chat_inbox: ChatInbox, base_url: str) -> str:
-    return format_html(
-        '<script src="{}/chat/widget.js" data-key="{}" async></script>',
-        base_url.rstrip("/"),
-        chat_inbox.key,
-    )
+    """The tag as text, to be shown and copied (escaped wherever a page shows it)."""
+    source = f"{base_url.rstrip('/')}/chat/widget.js"
+    return f'<script src="{source}" data-key="{chat_inbox.key}" async></script>'
 
 
 IDENTITY_EXAMPLE = (

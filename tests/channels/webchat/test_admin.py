@@ -10,3 +10,12 @@ def test_the_snippet_is_shown_as_text_to_copy(chat_inbox, admin, client):
     )
     assert f'data-key="{chat_inbox.key}"' not in page
     assert chat_inbox.identity_secret in page
+
+
+def test_the_preview_page_embeds_the_widget_for_agents_only(chat_inbox, agent, client):
+    url = f"/chat/preview/{chat_inbox.key}/"
+    assert client.get(url).status_code == 302
+    client.force_login(agent)
+    page = client.get(url).content.decode()
+    assert f'data-key="{chat_inbox.key}"' in page
+    assert client.get("/chat/preview/nope/").status_code == 404

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "tresen.channels",
     "tresen.realtime",
     "tresen.knowledge",
+    "tresen.commerce",
     "tresen.portal",
 ]
 
@@ -180,6 +181,20 @@ TRESEN_CHANNEL_ADAPTERS = {
     "contact_form": "tresen.channels.contact_form.adapter.ContactFormAdapter",
     "chat": "tresen.channels.webchat.adapter.WebchatAdapter",
 }
+
+# Shop providers by name (ShopConnection.provider); core code never imports them directly.
+TRESEN_SHOP_PROVIDERS = {
+    "demo": "tresen.commerce.demo.provider.DemoShop",
+    "shopify": "tresen.commerce.shopify.provider.Shopify",
+    "woocommerce": "tresen.commerce.woocommerce.provider.WooCommerce",
+    "shopware": "tresen.commerce.shopware.provider.Shopware",
+}
+# Refunds and store credit an agent may give per action without a lead's approval (in the
+# order's currency), unless an approval limit for their role or them says otherwise.
+TRESEN_AGENT_REFUND_LIMIT = os.environ.get("TRESEN_AGENT_REFUND_LIMIT", "200")
+# Self-service portal: sign-in links live this long; sign-in attempts per address and hour.
+TRESEN_PORTAL_LINK_MINUTES = int(os.environ.get("TRESEN_PORTAL_LINK_MINUTES", 30))
+TRESEN_PORTAL_ATTEMPTS_PER_HOUR = int(os.environ.get("TRESEN_PORTAL_ATTEMPTS_PER_HOUR", 10))
 
 # Email: the built-in SMTP receiver ("off" to disable), outbound SMTP, limits.
 TRESEN_SMTP_LISTEN = os.environ.get("TRESEN_SMTP_LISTEN", "127.0.0.1:2525")

@@ -545,6 +545,16 @@ def inbox_for_channel(channel: str, *, inbox_id: int | None = None) -> Inbox | N
     return inbox
 
 
+def record_event(*, conversation_id: int, kind: str, actor: Actor, **data) -> None:
+    """A timeline entry an edge module writes about a conversation (an order refunded, a
+    return approved); `data` holds what its template shows."""
+    conversation = Conversation.objects.get(pk=conversation_id)
+    _record(conversation, kind, actor, clock.now(), **data)
+    publish_on_commit(
+        "conversation.event_recorded", actor=actor, conversation_id=conversation_id, kind=kind
+    )
+
+
 def announce_viewed(*, conversation_id: int, actor: Actor) -> None:
     """An agent has the conversation open: nothing changes, channels may show it as read."""
     publish_on_commit("conversation.viewed", actor=actor, conversation_id=conversation_id)

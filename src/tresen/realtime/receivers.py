@@ -11,6 +11,7 @@ CONVERSATION_EVENTS = (
     "conversation.priority_changed",
     "conversation.topic_changed",
     "conversation.classified",
+    "conversation.event_recorded",
     "conversation.tagged",
     "conversation.untagged",
     "message.created",

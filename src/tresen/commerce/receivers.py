@@ -1,0 +1,12 @@
+"""Orders meet conversations: numbers the analysis found link the conversation to them."""
+
+from tresen.core.events import Event, subscribe
+
+from .tasks import link_orders
+
+
+@subscribe("conversation.classified")
+def link_named_orders(event: Event) -> None:
+    numbers = event.data.get("order_numbers") or []
+    if numbers:
+        link_orders.enqueue(event.data["conversation_id"], list(numbers))

@@ -79,6 +79,7 @@ TEMPLATES = [
                 "tresen.channels.webchat.context.chat_widget",
                 "tresen.accounts.context_processors.presence",
                 "tresen.realtime.context_processors.live_cursor",
+                "tresen.commerce.context_processors.approvals",
             ],
         },
     },
@@ -195,6 +196,18 @@ TRESEN_AGENT_REFUND_LIMIT = os.environ.get("TRESEN_AGENT_REFUND_LIMIT", "200")
 # Self-service portal: sign-in links live this long; sign-in attempts per address and hour.
 TRESEN_PORTAL_LINK_MINUTES = int(os.environ.get("TRESEN_PORTAL_LINK_MINUTES", 30))
 TRESEN_PORTAL_ATTEMPTS_PER_HOUR = int(os.environ.get("TRESEN_PORTAL_ATTEMPTS_PER_HOUR", 10))
+# Where customers reach Tresen: links in mails (sign-in, return labels) start with it.
+TRESEN_PUBLIC_URL = os.environ.get("TRESEN_PUBLIC_URL", "http://127.0.0.1:8000")
+# Days after delivery (else after the order) within which returns and warranty claims start.
+TRESEN_RETURN_DAYS = int(os.environ.get("TRESEN_RETURN_DAYS", 30))
+TRESEN_WARRANTY_DAYS = int(os.environ.get("TRESEN_WARRANTY_DAYS", 730))
+# What a customer is told when the shop system makes no return labels.
+TRESEN_RETURN_INSTRUCTIONS = os.environ.get(
+    "TRESEN_RETURN_INSTRUCTIONS",
+    "Bitte legen Sie diese Nummer dem Paket bei und senden Sie es an die Absenderadresse "
+    "Ihrer Lieferung. / Please put this number in the parcel and send it to the sender "
+    "address of your delivery.",
+)
 
 # Email: the built-in SMTP receiver ("off" to disable), outbound SMTP, limits.
 TRESEN_SMTP_LISTEN = os.environ.get("TRESEN_SMTP_LISTEN", "127.0.0.1:2525")

@@ -137,6 +137,8 @@ class WebhookEvent:
     shipment: ShipmentData | None = None
     refund: RefundData | None = None
     deleted: bool = False
+    # The event names the order but carries none of it (a state change): fetch it anew.
+    refetch: bool = False
     # When the shop made the change (for parts without an order's updated_at).
     occurred_at: datetime | None = None
 

@@ -57,7 +57,7 @@ def audit(
         amount=amount,
         currency=order.currency if amount is not None else "",
         reason=reason,
-        detail=detail,
+        detail={k: str(v) for k, v in detail.items()},
         refund=refund,
         claim=claim,
         actor_kind=actor.kind,

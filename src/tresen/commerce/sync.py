@@ -206,6 +206,8 @@ def apply_event(connection, event: WebhookEvent, *, fetch) -> Synced:
     event names but Tresen has not seen yet (a shipment that overtook its order)."""
     if event.order is not None:
         return upsert_order(connection, event.order)
+    if event.refetch:
+        return upsert_order(connection, fetch(event.order_external_id))
 
     def work() -> Synced:
         order = (

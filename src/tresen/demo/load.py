@@ -20,6 +20,7 @@ from tresen.accounts import services as accounts
 from tresen.accounts.models import Agent, Team
 from tresen.channels.email.models import EmailInbox
 from tresen.channels.webchat.models import ChatInbox
+from tresen.commerce.demo import seed as shop
 from tresen.conversations import services as conversations
 from tresen.conversations.analysis import analysis_of
 from tresen.conversations.models import (
@@ -99,6 +100,7 @@ class _Loader:
     def run(self) -> None:
         self._agents_and_teams()
         self._calendar_and_inboxes()
+        shop.load(self.now)
         starts = [self._start(script["start"]) for script in data.CONVERSATIONS]
         self._customers(starts)
         # In the order they began, so conversation numbers grow with time.
@@ -107,6 +109,7 @@ class _Loader:
         for spec in data.CANNED_RESPONSES:
             CannedResponse.objects.create(created_by=self.agents["anna"], **spec)
         self._help_centre()
+        shop.cases(self.agents)
 
     # ---- setup ----------------------------------------------------------------------------
 

@@ -180,6 +180,11 @@ class Shipment(models.Model):
         ]
         ordering = ["shipped_at", "pk"]
 
+    @property
+    def latest_event(self):
+        events = list(self.events.all())  # prefetched: no query
+        return events[-1] if events else None
+
 
 class ShipmentEvent(models.Model):
     """The shipment's status history, as the carrier reported it."""

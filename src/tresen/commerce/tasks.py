@@ -31,3 +31,10 @@ def link_orders(conversation_id: int, numbers: list[str]) -> None:
     from .linking import link_numbers
 
     link_numbers(conversation_id=conversation_id, numbers=numbers)
+
+
+@task()
+def notify_leads(refund_id: int) -> int:
+    from .approvals import notify
+
+    return notify(refund_id)

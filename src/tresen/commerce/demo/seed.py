@@ -157,16 +157,15 @@ def _shipment(number, placed, state, carrier, rng) -> ShipmentData:
         events.append(ShipmentEventData("failed", failed_at, "Nicht angetroffen, Benachrichtigung"))
     delivered = events[-1].happened_at if state == "delivered" else None
     url = TRACKING[carrier].format(code)
-    return ShipmentData(
-        f"{number}-S1", state, carrier, code, url, start, delivered, tuple(events)
-    )
+    return ShipmentData(f"{number}-S1", state, carrier, code, url, start, delivered, tuple(events))
 
 
 def cases(agents: dict) -> None:
     """A return on its way back (Jana) and a refund above an agent's limit waiting for a
     lead (Frank), each in the conversation about it."""
     from tresen.conversations.models import Message
-    from tresen.core.actors import Actor
+    from tresen.conversations import services as conversations
+    from tresen.core.actors import SYSTEM, Actor
 
     from .. import claims, services
     from ..models import Order
@@ -184,6 +183,11 @@ def cases(agents: dict) -> None:
     )  # fmt: skip
     claim = claims.approve(claim=claim, agent=agents["mira"])
     claims.mark_received(claim=claim, agent=agents["mira"], note="Beide Vorhänge unbeschädigt.")
+    # The status mails went out in the story; like the demo's replies they show as sent.
+    for mail in Message.objects.filter(
+        conversation_id=claim.conversation_id, delivery_status="queued"
+    ):
+        conversations.mark_delivery(message=mail, status="sent", actor=SYSTEM)
     frank = Order.objects.get(number="NH-126980")
     services.request_refund(
         order=frank, amount="249.00", reason="10 Badetücher mit Webfehler, Fotos im Gespräch",

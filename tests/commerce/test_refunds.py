@@ -37,7 +37,9 @@ def test_a_refund_within_the_agents_limit_is_made_at_once_and_audited(agent, del
 
 
 def test_above_the_limit_it_waits_for_a_lead_who_makes_it(agent, lead, delivered):
-    refund = services.request_refund(order=delivered, amount="289.90", reason="Retoure", agent=agent)
+    refund = services.request_refund(
+        order=delivered, amount="289.90", reason="Retoure", agent=agent
+    )
     assert refund.status == "awaiting_approval"
     assert Order.objects.get(pk=delivered.pk).refunded_total == 0
     done = services.decide_refund(refund=refund, approve=True, lead=lead, note="ok, Stammkundin")

@@ -3,7 +3,6 @@ from django.urls import reverse
 
 from tresen.commerce.linking import link_numbers
 from tresen.commerce.models import ConversationOrder, Refund
-from tresen.commerce.services import request_refund
 from tresen.conversations.services import record_analysis
 from tresen.core.actors import SYSTEM
 from tresen.testing.factories import make_conversation, receive

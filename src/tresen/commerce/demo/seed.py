@@ -163,8 +163,8 @@ def _shipment(number, placed, state, carrier, rng) -> ShipmentData:
 def cases(agents: dict) -> None:
     """A return on its way back (Jana) and a refund above an agent's limit waiting for a
     lead (Frank), each in the conversation about it."""
-    from tresen.conversations.models import Message
     from tresen.conversations import services as conversations
+    from tresen.conversations.models import Message
     from tresen.core.actors import SYSTEM, Actor
 
     from .. import claims, services

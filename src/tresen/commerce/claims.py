@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tresen.conversations import services as conversations
 from tresen.conversations.selectors import conversation_detail
@@ -199,7 +200,7 @@ def _open_conversation(claim: Claim, chosen, attachments) -> int:
             "order": order.number,
         }
         lines = [
-            f"{claim.get_kind_display()} {claim.reference} – {_('Order')} {order.number}",
+            f"{claim.get_kind_display()} {claim.reference} – {pgettext('shop order', 'Order')} {order.number}",
             f"{_('Reason')}: {claim.get_reason_display()}",
         ]
         if claim.condition:

@@ -161,11 +161,10 @@ def _shipment(number, placed, state, carrier, rng) -> ShipmentData:
 
 
 def cases(agents: dict) -> None:
-    """A return on its way back (Jana) and a refund above an agent's limit waiting for a
-    lead (Frank), each in the conversation about it."""
-    from tresen.conversations import services as conversations
+    """A return request from the portal waiting for an agent (Emily) and a refund above an
+    agent's limit waiting for a lead (Frank)."""
     from tresen.conversations.models import Message
-    from tresen.core.actors import SYSTEM, Actor
+    from tresen.core.actors import Actor
 
     from .. import claims, services
     from ..models import Order
@@ -174,20 +173,18 @@ def cases(agents: dict) -> None:
         found = Message.objects.filter(text__contains=number).order_by("pk").first()
         return found.conversation_id if found else None
 
-    jana = Order.objects.get(number="NH-126551")
-    claim = claims.start_claim(
-        order=jana, kind="return", reason="not_as_described", condition="as_new",
-        lines=[(jana.items.get().pk, 2)], actor=Actor.customer(None, jana.customer_name),
-        description="Die Farbe ist deutlich dunkler als auf den Fotos.",
-        conversation_id=conversation_about("NH-126551"), request_key="demo-return-jana",
-    )  # fmt: skip
-    claim = claims.approve(claim=claim, agent=agents["mira"])
-    claims.mark_received(claim=claim, agent=agents["mira"], note="Beide Vorhänge unbeschädigt.")
-    # The status mails went out in the story; like the demo's replies they show as sent.
-    for mail in Message.objects.filter(
-        conversation_id=claim.conversation_id, delivery_status="queued"
-    ):
-        conversations.mark_delivery(message=mail, status="sent", actor=SYSTEM)
+    emily = Order.objects.get(number="NH-128977")
+    claims.start_claim(
+        order=emily,
+        kind="return",
+        reason="size",
+        condition="unopened",
+        lines=[(emily.items.get(sku="AMRUM-M").pk, 1)],
+        actor=Actor.customer(None, emily.customer_name),
+        description="The dress is lovely but too small; could I get a refund?",
+        language="en",
+        request_key="demo-return-emily",
+    )
     frank = Order.objects.get(number="NH-126980")
     services.request_refund(
         order=frank, amount="249.00", reason="10 Badetücher mit Webfehler, Fotos im Gespräch",

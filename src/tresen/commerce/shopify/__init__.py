@@ -1,0 +1,1 @@
+"""Shopify: orders, fulfillments and refunds through the Admin REST API and its webhooks."""

@@ -1,0 +1,1 @@
+"""Shopware 6: app webhooks (signed with the shop secret) and the Admin API."""

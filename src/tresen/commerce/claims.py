@@ -199,8 +199,9 @@ def _open_conversation(claim: Claim, chosen, attachments) -> int:
             "ref": claim.reference,
             "order": order.number,
         }
+        order_word = pgettext("shop order", "Order")
         lines = [
-            f"{claim.get_kind_display()} {claim.reference} – {pgettext('shop order', 'Order')} {order.number}",
+            f"{claim.get_kind_display()} {claim.reference} – {order_word} {order.number}",
             f"{_('Reason')}: {claim.get_reason_display()}",
         ]
         if claim.condition:

@@ -16,7 +16,8 @@ def link_numbers(*, conversation_id: int, numbers: list[str]) -> list[Conversati
     number no shop knows stays linked without an order (the card says so)."""
     links = []
     for number in dict.fromkeys(n.strip() for n in numbers[:MAX_NUMBERS] if n.strip()):
-        order = Order.objects.filter(number__iexact=number).order_by("-placed_at").first()
+        bare = number.lstrip("#")
+        order = Order.objects.filter(number__iexact=bare).order_by("-placed_at").first()
         if order is None:
             order = _ask_shops(number)
         link, _ = ConversationOrder.objects.get_or_create(

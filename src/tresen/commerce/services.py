@@ -1,6 +1,7 @@
 """What support does about an order: every action goes through the shop's provider, is
 audited with its actor and reason, and is written to the conversation's timeline."""
 
+import logging
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,8 @@ from .models import (
 )
 from .registry import provider_for
 from .sync import refresh_refunded_total, upsert_order
+
+log = logging.getLogger(__name__)
 
 
 def amount_of(value) -> Decimal:
@@ -167,7 +170,11 @@ def _execute(refund: Refund, actor: Actor) -> Refund:
     call = provider.store_credit if refund.kind == RefundKind.STORE_CREDIT else provider.refund
     try:
         done = call(order.external_id, refund.amount, refund.reason)
-    except ProviderError as error:
+    except Exception as error:
+        # Whatever went wrong, the refund must not stay "approved" without a trace.
+        if not isinstance(error, ProviderError):
+            log.exception("refund %s failed in the provider", refund.pk)
+            error = ProviderError(f"{type(error).__name__}: {error}")
         with transaction.atomic():
             Refund.objects.filter(pk=refund.pk).update(
                 status=RefundStatus.FAILED, error=error.reason[:2000]

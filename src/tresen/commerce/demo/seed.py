@@ -163,6 +163,8 @@ def _shipment(number, placed, state, carrier, rng) -> ShipmentData:
 def cases(agents: dict) -> None:
     """A return request from the portal waiting for an agent (Emily) and a refund above an
     agent's limit waiting for a lead (Frank)."""
+    from tresen.accounts.models import Team
+    from tresen.conversations import services as conversations
     from tresen.conversations.models import Message
     from tresen.core.actors import Actor
 
@@ -174,7 +176,7 @@ def cases(agents: dict) -> None:
         return found.conversation_id if found else None
 
     emily = Order.objects.get(number="NH-128977")
-    claims.start_claim(
+    claim = claims.start_claim(
         order=emily,
         kind="return",
         reason="size",
@@ -185,6 +187,9 @@ def cases(agents: dict) -> None:
         language="en",
         request_key="demo-return-emily",
     )
+    english = Team.objects.get(name="Customer Care EN")
+    rule = Actor("rule", None, "Routing: Englisch → Customer Care EN")
+    conversations.assign(conversation=claim.conversation, team=english, actor=rule)
     frank = Order.objects.get(number="NH-126980")
     services.request_refund(
         order=frank, amount="249.00", reason="10 Badetücher mit Webfehler, Fotos im Gespräch",

@@ -101,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     _data_dir_from_remainder(args)
     if args.command == "analyze":
         return _analyze(args)
+    if getattr(args, "port", None):
+        # Links in mails (sign-in, return labels) point here unless the shop says otherwise.
+        os.environ.setdefault("TRESEN_PUBLIC_URL", f"http://127.0.0.1:{args.port}")
     _setup(getattr(args, "data_dir", None), demo=args.command == "demo")
     from django.core.management.base import CommandError
     from django.utils import translation

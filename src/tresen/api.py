@@ -106,6 +106,7 @@ def on_too_big(request, exc):
 
 def _register_routers() -> None:
     from tresen.channels.api import router as inbound_router
+    from tresen.commerce.api import router as orders_router
     from tresen.conversations.api import router as conversations_router
     from tresen.customers.api import router as customers_router
     from tresen.knowledge.api import router as knowledge_router
@@ -114,6 +115,7 @@ def _register_routers() -> None:
     api.add_router("/conversations", conversations_router)
     api.add_router("/customers", customers_router)
     api.add_router("/kb", knowledge_router)
+    api.add_router("/orders", orders_router)
 
 
 _register_routers()

@@ -176,6 +176,10 @@ class ShopProvider:
 
     # ---- webhooks --------------------------------------------------------------------
 
+    def is_ping(self, headers: dict[str, str], body: bytes) -> bool:
+        """A shop's test call when a webhook is set up: answered 200, nothing stored."""
+        return False
+
     def verify_webhook(self, headers: dict[str, str], body: bytes) -> None:
         """Raises WebhookRejected unless the body is signed with the connection's secret."""
         raise NotImplementedError
@@ -183,8 +187,8 @@ class ShopProvider:
     def webhook_topic(self, headers: dict[str, str], payload: dict) -> str:
         raise NotImplementedError
 
-    def delivery_id(self, headers: dict[str, str]) -> str:
-        """The provider's id of this delivery ("" when it sends none)."""
+    def delivery_id(self, headers: dict[str, str], payload: dict) -> str:
+        """The provider's id of this delivery, the same on a retry ("" when it has none)."""
         return ""
 
     def parse_webhook(self, topic: str, payload: dict) -> WebhookEvent | None:

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from .base import WebhookRejected
 from .models import ShopConnection
+from .registry import provider_for
 from .tasks import process_webhook
 from .webhooks import receive
 
@@ -25,8 +26,11 @@ def webhook(request, key: str):
         body = request.body
     except RequestDataTooBig:
         return _error(413, "too_large", "the webhook body is too large")
+    headers = dict(request.headers)
+    if provider_for(connection).is_ping(headers, body):
+        return JsonResponse({"ping": True}, status=200)
     try:
-        received = receive(connection, dict(request.headers), body)
+        received = receive(connection, headers, body)
     except WebhookRejected as rejected:
         code = "invalid_signature" if rejected.status == 401 else "invalid_body"
         return _error(rejected.status, code, rejected.reason)

@@ -38,7 +38,7 @@ def receive(connection: ShopConnection, headers: dict[str, str], body: bytes) ->
     if not isinstance(payload, dict):
         raise WebhookRejected("the body is not a JSON object", status=400)
     topic = provider.webhook_topic(headers, payload)
-    delivery_id = provider.delivery_id(headers) or _digest(topic, body)
+    delivery_id = provider.delivery_id(headers, payload) or _digest(topic, body)
     kept = {k: v for k, v in headers.items() if k.lower().startswith(_HEADER_PREFIXES)}
     try:
         with transaction.atomic():

@@ -85,7 +85,7 @@ class Shopify(ShopProvider):
             raise WebhookRejected(f"the {TOPIC_HEADER} header is missing", status=400)
         return topic
 
-    def delivery_id(self, headers: dict[str, str]) -> str:
+    def delivery_id(self, headers: dict[str, str], payload: dict) -> str:
         return header(headers, DELIVERY_HEADER).strip()
 
     def parse_webhook(self, topic: str, payload: dict) -> WebhookEvent | None:

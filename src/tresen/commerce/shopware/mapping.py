@@ -174,6 +174,13 @@ def _changed(order: dict) -> datetime:
     return max(t for t in times if t)
 
 
+def _tax(order: dict) -> Decimal:
+    taxes = (order.get("price") or {}).get("calculatedTaxes")
+    if taxes is None:  # the price was not loaded: gross minus net says the same
+        return money(order.get("amountTotal")) - money(order.get("amountNet"))
+    return sum((money(t.get("tax")) for t in taxes), Decimal(0))
+
+
 def order(data: dict, *, currency: str = "EUR") -> OrderData:
     placed = when(data.get("orderDateTime") or data.get("createdAt"))
     updated = _changed(data)
@@ -181,8 +188,6 @@ def order(data: dict, *, currency: str = "EUR") -> OrderData:
     payment = PAYMENT.get(state(newest_transaction(data)), PaymentStatus.PENDING)
     customer = data.get("orderCustomer") or {}
     billing = data.get("billingAddress") or _address(data, data.get("billingAddressId"))
-    price = data.get("price") or {}
-    taxes = price.get("calculatedTaxes")
     total = money(data.get("amountTotal"))
     locale = ((data.get("language") or {}).get("locale") or {}).get("code") or ""
     items = [i for i in data.get("lineItems") or () if not i.get("parentId")]
@@ -203,9 +208,7 @@ def order(data: dict, *, currency: str = "EUR") -> OrderData:
         ),
         subtotal=money(data.get("positionPrice")),
         shipping_total=money(data.get("shippingTotal")),
-        tax_total=sum((money(t.get("tax")) for t in taxes), Decimal(0))
-        if taxes is not None
-        else total - money(data.get("amountNet")),
+        tax_total=_tax(data),
         shipping_address=address(shipping_address(data) or billing),
         billing_address=address(billing),
         language=locale[:2].lower(),

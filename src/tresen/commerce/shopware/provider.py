@@ -96,6 +96,11 @@ class Shopware(ShopProvider):
         if not hmac.compare_digest(sent.encode(), expected.encode()):
             raise WebhookRejected("the Shopware signature does not match the shop secret")
 
+    def delivery_id(self, headers, payload) -> str:
+        # Shopware repeats the event id on a retry; it travels in the body.
+        found = (payload.get("source") or {}).get("eventId")
+        return f"sw:{found}" if found else ""
+
     def webhook_topic(self, headers, payload) -> str:
         return str((payload.get("data") or {}).get("event") or "unknown")
 

@@ -48,8 +48,7 @@ class WooCommerce(ShopProvider):
 
     # ---- webhooks ----------------------------------------------------------------------
 
-    @staticmethod
-    def is_ping(headers: dict[str, str], body: bytes) -> bool:
+    def is_ping(self, headers: dict[str, str], body: bytes) -> bool:
         """WooCommerce's unsigned test POST when a webhook is saved; it wants a 200."""
         return not header(headers, SIGNATURE) and bool(_PING.fullmatch(body.strip()))
 
@@ -64,7 +63,7 @@ class WooCommerce(ShopProvider):
     def webhook_topic(self, headers, payload) -> str:
         return header(headers, TOPIC) or "unknown"
 
-    def delivery_id(self, headers) -> str:
+    def delivery_id(self, headers, payload) -> str:
         found = header(headers, DELIVERY)
         return f"wc:{found}" if found else ""
 
@@ -107,7 +106,7 @@ class WooCommerce(ShopProvider):
         # `search` is a full-text search (it matches emails, names, …): keep the exact number.
         found = self._call("GET", "orders", query={"search": number, "per_page": 20}).json()
         for candidate in found or ():
-            if True:
+            if str(candidate.get("number")) == number:
                 return mapping.order(candidate, currency=self.connection.currency)
         return None
 

@@ -248,6 +248,7 @@ TRESEN_PERIODIC = [
     ("tresen.conversations.topic_training.retrain_when_due", TRESEN_NLP_RETRAIN_EVERY),
     ("tresen.channels.webchat.tasks.sweep_chats", 30),
     ("tresen.realtime.tasks.prune_stream_events", 3600),
+    ("tresen.commerce.tasks.sweep_webhooks", 120),
 ]
 
 # New chat sessions one address may start per minute (a script, not a shopper, needs more).

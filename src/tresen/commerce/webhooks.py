@@ -48,6 +48,7 @@ def receive(connection: ShopConnection, headers: dict[str, str], body: bytes) ->
                 delivery_id=delivery_id[:100],
                 headers=kept,
                 body=body,
+                received_at=clock.now(),
             )
             return Received(delivery, True)
     except IntegrityError:

@@ -70,6 +70,17 @@ def window_closes(order: Order, kind: str):
     return start + timedelta(days=days)
 
 
+def refusal(order: Order, kind: str) -> str:
+    """Why no claim of this kind can start for the order now, or ""."""
+    if order.status == OrderStatus.CANCELLED:
+        return _("This order was cancelled.")
+    if order.fulfilment_status == FulfilmentStatus.UNFULFILLED:
+        return _("This order has not been shipped yet; it can be cancelled.")
+    if clock.now() > window_closes(order, kind):
+        return _("The period for this request has ended.")
+    return ""
+
+
 def _check(
     order: Order, kind: str, reason: str, condition: str, lines, description: str, photos
 ) -> list[tuple]:
@@ -79,12 +90,9 @@ def _check(
         raise ValidationError(_("Please choose a reason."))
     if condition and condition not in ItemCondition.values:
         raise ValidationError(_("Unknown condition."))
-    if order.status == OrderStatus.CANCELLED:
-        raise ValidationError(_("This order was cancelled."))
-    if order.fulfilment_status == FulfilmentStatus.UNFULFILLED:
-        raise ValidationError(_("This order has not been shipped yet; it can be cancelled."))
-    if clock.now() > window_closes(order, kind):
-        raise ValidationError(_("The period for this request has ended."))
+    refused = refusal(order, kind)
+    if refused:
+        raise ValidationError(refused)
     if kind == ClaimKind.WARRANTY and not description.strip():
         raise ValidationError(_("Please describe the defect."))
     if len(photos) > MAX_PHOTOS:
@@ -133,7 +141,7 @@ def start_claim(
     """Opens a claim for `lines` ((item id, quantity)); a request key seen before returns
     the claim it made. Without a conversation, the request opens one for the team."""
     if request_key:
-        existing = Claim.objects.filter(request_key=request_key).first()
+        existing = Claim.objects.filter(request_key=request_key, order=order).first()
         if existing is not None:
             return existing
     chosen = _check(order, kind, reason, condition, lines, description, photos)
@@ -141,6 +149,11 @@ def start_claim(
     language = language if language in ("de", "en") else "de"
 
     def work() -> Claim:
+        # Again inside the transaction: a concurrent twin finds the winner's claim on retry.
+        if request_key:
+            existing = Claim.objects.filter(request_key=request_key, order=order).first()
+            if existing is not None:
+                return existing
         claim = Claim.objects.create(
             order=order,
             kind=kind,

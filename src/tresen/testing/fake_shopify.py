@@ -20,10 +20,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-FIXTURES = (
-    Path(__file__).resolve().parents[3].parent
-    / "shared/data/commerce/payloads-shopify-python-api-fixtures/test/fixtures"
-)
+from .shared import DATA
+
+FIXTURES = DATA / "commerce/payloads-shopify-python-api-fixtures/test/fixtures"
 TOKEN = "shpat_fake_token"  # noqa: S105 (a test token)
 REFUSED_LOGIN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
 CHARGES = ("sale", "capture")

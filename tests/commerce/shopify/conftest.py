@@ -2,31 +2,20 @@
 way to post signed webhooks to Tresen's real endpoint."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 from tresen.commerce.registry import provider_for
 from tresen.testing.commerce import make_connection
 from tresen.testing.fake_shopify import TOKEN, FakeShopify, webhook_headers
+from tresen.testing.shared import DATA, shared_json
 
-FIXTURES = (
-    Path(__file__).resolve().parents[3]
-    / ".."
-    / "shared"
-    / "data"
-    / "commerce"
-    / "payloads-shopify-python-api-fixtures"
-    / "test"
-    / "fixtures"
-).resolve()
+FIXTURES = ("commerce", "payloads-shopify-python-api-fixtures", "test", "fixtures")
 SECRET = "shopify-webhook-signing-secret"
 
 
 def fixture(name: str):
-    if not FIXTURES.is_dir():
-        pytest.skip(f"shared Shopify fixtures not found at {FIXTURES}")
-    return json.loads((FIXTURES / name).read_text())
+    return shared_json(*FIXTURES, name)
 
 
 @pytest.fixture
@@ -49,9 +38,8 @@ def refund_payload():
 
 @pytest.fixture
 def shopify():
-    if not FIXTURES.is_dir():
-        pytest.skip(f"shared Shopify fixtures not found at {FIXTURES}")
-    with FakeShopify(fixtures=FIXTURES) as running:
+    shared_json(*FIXTURES, "order.json")  # skips without ../shared
+    with FakeShopify(fixtures=DATA.joinpath(*FIXTURES)) as running:
         yield running
 
 

@@ -111,9 +111,9 @@ def test_an_order_keeps_only_refunds_that_moved_money(order_payload, refund_payl
 
 
 def test_times_without_an_offset_are_utc():
-    assert mapping.when("2024-05-01T10:00:00") == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
-    assert mapping.when("2024-05-01T10:00:00Z") == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
-    assert mapping.when(None) is None
+    assert mapping.utc("2024-05-01T10:00:00") == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+    assert mapping.utc("2024-05-01T10:00:00Z") == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+    assert mapping.utc(None) is None
 
 
 def test_a_refund_is_spread_over_the_charges_with_room_left():

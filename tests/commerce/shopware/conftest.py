@@ -1,28 +1,18 @@
 """Shopware's own SDK fixtures (read in place from ../shared) and a fake Admin API."""
 
 import copy
-import json
-from pathlib import Path
 
 import pytest
 
 from tresen.testing.commerce import make_connection
 from tresen.testing.fake_shopware import CREDENTIALS, FakeShopware
+from tresen.testing.shared import shared_json
 
-FIXTURES = (
-    Path(__file__).resolve().parents[3]
-    / ".."
-    / "shared"
-    / "data"
-    / "commerce"
-    / "payloads-shopware6-app-php-sdk"
-).resolve()
+FIXTURES = ("commerce", "payloads-shopware6-app-php-sdk")
 
 
 def load(name: str) -> dict:
-    if not FIXTURES.is_dir():
-        pytest.skip(f"shared Shopware fixtures not found at {FIXTURES}")
-    return json.loads((FIXTURES / name).read_text())
+    return shared_json(*FIXTURES, name)
 
 
 @pytest.fixture

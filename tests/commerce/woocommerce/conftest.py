@@ -1,29 +1,18 @@
 """WooCommerce's documented order JSON (read in place from ../shared) and a fake shop."""
 
 import copy
-import json
-from pathlib import Path
 
 import pytest
 
 from tresen.testing.commerce import make_connection
 from tresen.testing.fake_woocommerce import CREDENTIALS, FakeWooCommerce
+from tresen.testing.shared import shared_json
 
-FIXTURES = (
-    Path(__file__).resolve().parents[3]
-    / ".."
-    / "shared"
-    / "data"
-    / "commerce"
-    / "payloads-woocommerce-rest-docs"
-    / "examples"
-).resolve()
+FIXTURES = ("commerce", "payloads-woocommerce-rest-docs", "examples")
 
 
 def example(name: str):
-    if not FIXTURES.is_dir():
-        pytest.skip(f"shared WooCommerce fixtures not found at {FIXTURES}")
-    return json.loads((FIXTURES / f"{name}.json").read_text())
+    return shared_json(*FIXTURES, f"{name}.json")
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ Pure functions, no HTTP. Money is read in the currency the customer paid in
 (`*_set.presentment_money` when the payload has it), which is also what refunds are made in.
 """
 
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from ..base import Address, ItemData, OrderData, RefundData, ShipmentData
 from ..models import FulfilmentStatus, OrderStatus, PaymentStatus, ShipmentStatus
+from ..values import amount, utc
 
 PAYMENT = {
     "pending": PaymentStatus.PENDING,
@@ -52,20 +52,9 @@ FULFILLMENT = {
 _NOT_PAID_OUT = ("failure", "error")
 
 
-def when(value) -> datetime | None:
-    if not value:
-        return None
-    parsed = datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def decimal(value) -> Decimal:
-    return Decimal(str(value)) if value not in (None, "") else Decimal(0)
-
-
 def money(data: dict, key: str) -> Decimal:
     presented = (data.get(f"{key}_set") or {}).get("presentment_money") or {}
-    return decimal(presented.get("amount", data.get(key)))
+    return amount(presented.get("amount", data.get(key)))
 
 
 def currency(order: dict) -> str:
@@ -164,9 +153,9 @@ def shipment(fulfillment: dict) -> ShipmentData:
         carrier=fulfillment.get("tracking_company") or "",
         tracking_number=_first(fulfillment, "tracking_number", "tracking_numbers"),
         tracking_url=_first(fulfillment, "tracking_url", "tracking_urls"),
-        shipped_at=when(fulfillment.get("created_at")),
+        shipped_at=utc(fulfillment.get("created_at")),
         delivered_at=(
-            when(fulfillment.get("updated_at")) if status == ShipmentStatus.DELIVERED else None
+            utc(fulfillment.get("updated_at")) if status == ShipmentStatus.DELIVERED else None
         ),
     )
 
@@ -196,7 +185,7 @@ def refund(data: dict) -> RefundData:
     return RefundData(
         external_id=str(data["id"]),
         amount=refund_amount(data),
-        created_at=when(data.get("processed_at") or data.get("created_at")),
+        created_at=utc(data.get("processed_at") or data.get("created_at")),
         reason=data.get("note") or "",
     )
 
@@ -219,13 +208,13 @@ def _customer_name(order: dict, customer: dict) -> str:
 def order(data: dict, base_url: str = "") -> OrderData:
     customer = data.get("customer") or {}
     billing = address(data.get("billing_address"))
-    placed_at = when(data.get("processed_at") or data.get("created_at"))
+    placed_at = utc(data.get("processed_at") or data.get("created_at"))
     refunds = (refund(r) for r in data.get("refunds") or [])
     return OrderData(
         external_id=str(data["id"]),
         number=plain_number(data.get("name") or data.get("order_number")),
         placed_at=placed_at,
-        updated_at=when(data.get("updated_at")) or placed_at,
+        updated_at=utc(data.get("updated_at")) or placed_at,
         currency=currency(data),
         total=money(data, "total_price"),
         subtotal=money(data, "subtotal_price"),
@@ -240,7 +229,7 @@ def order(data: dict, base_url: str = "") -> OrderData:
         shipping_address=address(data.get("shipping_address")),
         billing_address=billing,
         language=data.get("customer_locale") or "",
-        cancelled_at=when(data.get("cancelled_at")),
+        cancelled_at=utc(data.get("cancelled_at")),
         items=tuple(item(line, base_url) for line in data.get("line_items") or []),
         shipments=tuple(shipment(f) for f in data.get("fulfillments") or []),
         # A refund that only restocked moved no money: nothing to count.

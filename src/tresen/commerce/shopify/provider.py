@@ -101,7 +101,7 @@ class Shopify(ShopProvider):
                 topic,
                 _id(payload, "order_id", topic),
                 shipment=mapping.shipment(payload),
-                occurred_at=mapping.when(payload.get("updated_at") or payload.get("created_at")),
+                occurred_at=mapping.utc(payload.get("updated_at") or payload.get("created_at")),
             )
         if topic == "refunds/create":
             _id(payload, "id", topic)

@@ -13,11 +13,12 @@ Statuses come from three state machines:
 a payment or delivery state change does not touch the order's own updatedAt.
 """
 
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime
+from decimal import Decimal
 
 from ..base import Address, ItemData, OrderData, RefundData, ShipmentData
 from ..models import FulfilmentStatus, OrderStatus, PaymentStatus, ShipmentStatus
+from ..values import amount, utc
 
 ORDER = {
     "open": OrderStatus.OPEN,
@@ -46,20 +47,6 @@ SHIPMENT = {
     "returned": ShipmentStatus.RETURNED,
     "returned_partially": ShipmentStatus.DELIVERED,
 }
-
-
-def when(value) -> datetime | None:
-    if not value:
-        return None
-    parsed = datetime.fromisoformat(str(value))
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def money(value) -> Decimal:
-    try:
-        return Decimal(str(value or 0)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        return Decimal(0)
 
 
 def state(entity: dict | None) -> str:
@@ -118,8 +105,8 @@ def item(data: dict) -> ItemData:
         external_id=str(data["id"]),
         title=data.get("label") or "",
         quantity=int(data.get("quantity") or 0),
-        unit_price=money(data.get("unitPrice")),
-        total=money(data.get("totalPrice")),
+        unit_price=amount(data.get("unitPrice")),
+        total=amount(data.get("totalPrice")),
         sku=str(payload.get("productNumber") or ""),
         variant=" / ".join(options),
     )
@@ -158,8 +145,8 @@ def refunds(order: dict) -> tuple[RefundData, ...]:
                     found.append(
                         RefundData(
                             external_id=str(refund["id"]),
-                            amount=money((refund.get("amount") or {}).get("totalPrice")),
-                            created_at=when(refund.get("createdAt")) or _changed(order),
+                            amount=amount((refund.get("amount") or {}).get("totalPrice")),
+                            created_at=utc(refund.get("createdAt")) or _changed(order),
                             reason=refund.get("reason") or "",
                         )
                     )
@@ -170,25 +157,25 @@ def _changed(order: dict) -> datetime:
     parts = [order, *(order.get("transactions") or ()), *(order.get("deliveries") or ())]
     parts += [order.get("billingAddress"), *(order.get("addresses") or ())]
     parts += [d.get("shippingOrderAddress") for d in order.get("deliveries") or ()]
-    times = [when(p.get("updatedAt") or p.get("createdAt")) for p in parts if p]
+    times = [utc(p.get("updatedAt") or p.get("createdAt")) for p in parts if p]
     return max(t for t in times if t)
 
 
 def _tax(order: dict) -> Decimal:
     taxes = (order.get("price") or {}).get("calculatedTaxes")
     if taxes is None:  # the price was not loaded: gross minus net says the same
-        return money(order.get("amountTotal")) - money(order.get("amountNet"))
-    return sum((money(t.get("tax")) for t in taxes), Decimal(0))
+        return amount(order.get("amountTotal")) - amount(order.get("amountNet"))
+    return sum((amount(t.get("tax")) for t in taxes), Decimal(0))
 
 
 def order(data: dict, *, currency: str = "EUR") -> OrderData:
-    placed = when(data.get("orderDateTime") or data.get("createdAt"))
+    placed = utc(data.get("orderDateTime") or data.get("createdAt"))
     updated = _changed(data)
     status = ORDER.get(state(data), OrderStatus.OPEN)
     payment = PAYMENT.get(state(newest_transaction(data)), PaymentStatus.PENDING)
     customer = data.get("orderCustomer") or {}
     billing = data.get("billingAddress") or _address(data, data.get("billingAddressId"))
-    total = money(data.get("amountTotal"))
+    total = amount(data.get("amountTotal"))
     locale = ((data.get("language") or {}).get("locale") or {}).get("code") or ""
     items = [i for i in data.get("lineItems") or () if not i.get("parentId")]
     return OrderData(
@@ -206,8 +193,8 @@ def order(data: dict, *, currency: str = "EUR") -> OrderData:
         customer_name=" ".join(
             p for p in (customer.get("firstName"), customer.get("lastName")) if p
         ),
-        subtotal=money(data.get("positionPrice")),
-        shipping_total=money(data.get("shippingTotal")),
+        subtotal=amount(data.get("positionPrice")),
+        shipping_total=amount(data.get("shippingTotal")),
         tax_total=_tax(data),
         shipping_address=address(shipping_address(data) or billing),
         billing_address=address(billing),

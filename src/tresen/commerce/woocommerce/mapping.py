@@ -15,10 +15,11 @@ which sync derives "partially refunded".
 
 import html
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from ..base import Address, ItemData, OrderData, RefundData, ShipmentData
 from ..models import FulfilmentStatus, OrderStatus, PaymentStatus, ShipmentStatus
+from ..values import amount, utc
 
 TRACKING_META = "_wc_shipment_tracking_items"  # the Shipment Tracking extension
 
@@ -32,21 +33,6 @@ _STATUSES = {
     "cancelled": (OrderStatus.CANCELLED, PaymentStatus.VOIDED, FulfilmentStatus.UNFULFILLED),
     "refunded": (OrderStatus.COMPLETED, PaymentStatus.REFUNDED, FulfilmentStatus.UNFULFILLED),
 }
-
-
-def gmt(value) -> datetime | None:
-    """WooCommerce's *_gmt fields carry no offset; they are UTC."""
-    if not value:
-        return None
-    parsed = datetime.fromisoformat(str(value))
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def money(value) -> Decimal:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else Decimal(0)
-    except InvalidOperation:
-        return Decimal(0)
 
 
 def statuses(order: dict) -> tuple[str, str, str]:
@@ -117,9 +103,9 @@ def _variant(item: dict) -> str:
 
 def item(data: dict) -> ItemData:
     quantity = int(data.get("quantity") or 0)
-    total = money(data.get("total"))
+    total = amount(data.get("total"))
     price = data.get("price")
-    unit = money(price) if price not in (None, "") else (total / quantity if quantity else total)
+    unit = amount(price) if price not in (None, "") else (total / quantity if quantity else total)
     return ItemData(
         external_id=str(data["id"]),
         title=html.unescape(data.get("name") or ""),
@@ -135,11 +121,11 @@ def item(data: dict) -> ItemData:
 def refund(data: dict, at: datetime) -> RefundData:
     """A refund from the order's `refunds` array (total is negative there) or from the
     refunds endpoint (amount is positive there)."""
-    amount = money(data["amount"]) if "amount" in data else -money(data.get("total"))
+    value = amount(data["amount"]) if "amount" in data else -amount(data.get("total"))
     return RefundData(
         external_id=str(data["id"]),
-        amount=abs(amount),
-        created_at=gmt(data.get("date_created_gmt")) or at,
+        amount=abs(value),
+        created_at=utc(data.get("date_created_gmt")) or at,
         reason=data.get("reason") or data.get("refund") or "",
     )
 
@@ -168,10 +154,10 @@ def shipments(order: dict) -> tuple[ShipmentData, ...]:
 
 
 def order(data: dict, *, currency: str = "EUR") -> OrderData:
-    placed = gmt(data.get("date_created_gmt"))
+    placed = utc(data.get("date_created_gmt"))
     if placed is None:
         raise ValueError("the order has no date_created_gmt")
-    updated = gmt(data.get("date_modified_gmt")) or placed
+    updated = utc(data.get("date_modified_gmt")) or placed
     status, payment, fulfilment = statuses(data)
     billing = data.get("billing") or {}
     items = tuple(item(i) for i in data.get("line_items") or ())
@@ -181,16 +167,16 @@ def order(data: dict, *, currency: str = "EUR") -> OrderData:
         placed_at=placed,
         updated_at=updated,
         currency=data.get("currency") or currency,
-        total=money(data.get("total")),
+        total=amount(data.get("total")),
         status=status,
         payment_status=payment,
         fulfilment_status=fulfilment,
         email=billing.get("email") or "",
         phone=billing.get("phone") or (data.get("shipping") or {}).get("phone") or "",
         customer_name=address(billing).name,
-        subtotal=sum((money(i.get("subtotal")) for i in data.get("line_items") or ()), Decimal(0)),
-        shipping_total=money(data.get("shipping_total")),
-        tax_total=money(data.get("total_tax")),
+        subtotal=sum((amount(i.get("subtotal")) for i in data.get("line_items") or ()), Decimal(0)),
+        shipping_total=amount(data.get("shipping_total")),
+        tax_total=amount(data.get("total_tax")),
         shipping_address=address(data.get("shipping")),
         billing_address=address(billing),
         language=str(_meta(data.get("meta_data"), "wpml_language") or "")[:5],

@@ -144,16 +144,11 @@ def request_refund(
         if not limits.within_limit(agent, amount):
             refund.status = RefundStatus.AWAITING_APPROVAL
             refund.save(update_fields=["status"])
-            audit(
-                order,
+            _audit_refund(
+                refund,
                 f"{kind}_requested",
                 "awaiting_approval",
                 actor,
-                amount=amount,
-                reason=reason,
-                refund=refund,
-                claim=claim,
-                conversation_id=conversation_id,
                 limit=limits.limit_for(agent),
             )
             publish_on_commit(
@@ -161,6 +156,21 @@ def request_refund(
             )
             return refund
     return _execute(refund, actor)
+
+
+def _audit_refund(refund: Refund, action: str, outcome: str, actor: Actor, **detail) -> None:
+    audit(
+        refund.order,
+        action,
+        outcome,
+        actor,
+        amount=refund.amount,
+        reason=detail.pop("reason", refund.reason),
+        refund=refund,
+        claim=refund.claim,
+        conversation_id=refund.conversation_id,
+        **detail,
+    )
 
 
 def _execute(refund: Refund, actor: Actor) -> Refund:
@@ -180,18 +190,7 @@ def _execute(refund: Refund, actor: Actor) -> Refund:
                 status=RefundStatus.FAILED, error=error.reason[:2000]
             )
             refund.refresh_from_db()
-            audit(
-                order,
-                refund.kind,
-                "failed",
-                actor,
-                amount=refund.amount,
-                reason=refund.reason,
-                refund=refund,
-                claim=refund.claim,
-                conversation_id=refund.conversation_id,
-                error=error.reason,
-            )
+            _audit_refund(refund, refund.kind, "failed", actor, error=error.reason)
         return refund
     with transaction.atomic():
         # The shop's webhook may have reported this refund already: then that row is ours.
@@ -204,17 +203,7 @@ def _execute(refund: Refund, actor: Actor) -> Refund:
         )
         refund.refresh_from_db()
         refresh_refunded_total(order)
-        audit(
-            order,
-            refund.kind,
-            "done",
-            actor,
-            amount=refund.amount,
-            reason=refund.reason,
-            refund=refund,
-            claim=refund.claim,
-            conversation_id=refund.conversation_id,
-        )
+        _audit_refund(refund, refund.kind, "done", actor)
         if refund.claim_id:
             from .claims import settle_after_refund
 
@@ -239,27 +228,18 @@ def decide_refund(*, refund: Refund, approve: bool, lead, note: str = "") -> Ref
         if not changed:
             raise ValidationError("this request has been decided already")
         refund.refresh_from_db()
-        audit(
-            refund.order,
+        asker = refund.requested_by.display_name if refund.requested_by else ""
+        _audit_refund(
+            refund,
             f"{refund.kind}_approval",
             "approved" if approve else "rejected",
             actor,
-            amount=refund.amount,
             reason=note.strip() or refund.reason,
-            refund=refund,
-            claim=refund.claim,
-            conversation_id=refund.conversation_id,
-            requested_by=refund.requested_by.display_name if refund.requested_by else "",
+            requested_by=asker,
         )
     if not approve:
         return refund
     return _execute(refund, actor)
-
-
-def pending_approvals():
-    return Refund.objects.filter(status=RefundStatus.AWAITING_APPROVAL).select_related(
-        "order", "requested_by"
-    )
 
 
 # ---- cancellation, address, invoice -------------------------------------------------------

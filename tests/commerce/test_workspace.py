@@ -82,3 +82,16 @@ def make_inbox_for_test():
     from tresen.testing.factories import make_inbox
 
     return make_inbox(channel="email", name="Mail")
+
+
+def test_the_card_offers_only_what_the_shop_system_can_do(client, agent, inbox):
+    from tresen.commerce.sync import upsert_order
+    from tresen.testing.commerce import make_connection, order_data
+
+    shopware = make_connection("shopware", base_url="http://127.0.0.1:9")
+    order = upsert_order(shopware, order_data("10077", email="k@example.org")).order
+    conversation = make_conversation(inbox, email="k@example.org")
+    client.force_login(agent)
+    page = client.get(reverse("commerce:card", args=[conversation.pk])).content.decode()
+    assert f"/commerce/orders/{order.pk}/cancel/" in page
+    assert f"/commerce/orders/{order.pk}/refund/" not in page

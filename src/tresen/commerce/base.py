@@ -207,24 +207,28 @@ class ShopProvider:
     # ---- actions ---------------------------------------------------------------------
 
     def refund(self, order_external_id: str, amount: Decimal, reason: str) -> RefundData:
-        raise NotSupported("refunds")
+        raise NotSupported(f"{self.name} makes no refunds through its API: refund in the shop")
 
     def store_credit(self, order_external_id: str, amount: Decimal, reason: str) -> RefundData:
-        raise NotSupported("store credit")
+        raise NotSupported(
+            f"{self.name} gives no store credit through its API: give it in the shop"
+        )
 
     def cancel(self, order_external_id: str, reason: str) -> OrderData:
-        raise NotSupported("cancellation")
+        raise NotSupported(f"{self.name} cancels no orders through its API: cancel in the shop")
 
     def change_shipping_address(self, order_external_id: str, address: Address) -> OrderData:
-        raise NotSupported("address changes")
+        raise NotSupported(
+            f"{self.name} changes no addresses through its API: change it in the shop"
+        )
 
     def resend_invoice(self, order_external_id: str, email: str) -> bool:
         """True when the shop sent it itself; False: Tresen mails the invoice it has."""
         return False
 
     def invoice_pdf(self, order_external_id: str, invoice_number: str) -> bytes:
-        raise NotSupported("invoice download")
+        raise NotSupported(f"{self.name} offers no invoice download")
 
     def return_label(self, request: ReturnRequestData) -> ReturnLabel:
         """Without a carrier integration, instructions are an honest answer."""
-        raise NotSupported("return labels")
+        raise NotSupported(f"{self.name} makes no return labels")

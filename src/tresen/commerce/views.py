@@ -17,6 +17,7 @@ from . import claims, limits, selectors, services
 from .base import Address, ProviderError
 from .mail import invoice_pdf
 from .models import Claim, ClaimKind, ClaimReason, Order, Refund, RefundKind
+from .registry import provider_for
 
 
 def _conversation_id(request) -> int | None:
@@ -53,6 +54,7 @@ def card(request, conversation_pk: int):
     orders, unknown = selectors.conversation_orders(conversation)
     limit = limits.limit_for(request.user)
     for order in orders:
+        order.supports = provider_for(order.connection).supports
         for row in order.refunds.all():
             row.decidable = (
                 row.status == "awaiting_approval"

@@ -62,6 +62,7 @@
     const open = openConversation();
     if (open !== event.conversation_id) return;
     later("detail", 200, refreshDetail);
+    if (event.change === "conversation.event_recorded") later("orders", 200, refreshOrders);
     if (event.change === "message.created" && event.direction === "in") {
       if (document.visibilityState === "visible") announceViewing(true);
       else unread(1);
@@ -76,6 +77,14 @@
   function refreshDetail() {
     if (!window.htmx || !document.getElementById("thread-live")) return;
     htmx.ajax("GET", location.pathname, { target: "#thread-live", select: "#thread-live", swap: "outerHTML" });
+  }
+
+  // The order card changes with order actions (a colleague's refund, an approval); not
+  // while the agent is filling in one of its forms.
+  function refreshOrders() {
+    const card = document.getElementById("order-card");
+    if (!window.htmx || !card || !card.dataset.src || card.contains(document.activeElement)) return;
+    htmx.ajax("GET", card.dataset.src, { target: "#order-card", swap: "outerHTML" });
   }
 
   // Who else has this conversation open or is typing in it.

@@ -35,7 +35,7 @@ def test_the_link_in_the_mail_signs_in_on_the_button_and_lists_the_orders(portal
     assert language == "en" and "once within 30 minutes" in body(mail)
 
     # A mail scanner fetching the link signs nobody in and uses nothing up.
-    shown = client.get(path)
+    shown = client.get(f"{path}?lang={language}")
     assert shown.status_code == 200
     assert 'method="post"' in shown.content.decode() and ">Continue</button>" in (
         shown.content.decode()

@@ -213,12 +213,13 @@ def _open_conversation(claim: Claim, chosen, attachments) -> int:
             "order": order.number,
         }
         order_word = pgettext("shop order", "Order")
+        reason_word, condition_word = _("Reason"), _("Condition")
         lines = [
             f"{claim.get_kind_display()} {claim.reference} – {order_word} {order.number}",
-            f"{_('Reason')}: {claim.get_reason_display()}",
+            f"{reason_word}: {claim.get_reason_display()}",
         ]
         if claim.condition:
-            lines.append(f"{_('Condition')}: {claim.get_condition_display()}")
+            lines.append(f"{condition_word}: {claim.get_condition_display()}")
         lines += [f"- {quantity} × {item.title} ({item.sku})" for item, quantity in chosen]
         if claim.description:
             lines += ["", claim.description]

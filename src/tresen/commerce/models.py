@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tresen.core import clock
 
@@ -230,7 +231,7 @@ class ClaimStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     APPROVED = "approved", _("Approved")
     LABEL_SENT = "label_sent", _("Return label sent")
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("claim status", "Received")
     REFUNDED = "refunded", _("Refunded")
     REPLACED = "replaced", _("Replaced")
     REJECTED = "rejected", _("Rejected")

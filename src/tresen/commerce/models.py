@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tresen.accounts.models import Role
 from tresen.core import clock
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -43,6 +44,8 @@ class ShopConnection(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("shop connection")
+        verbose_name_plural = _("shop connections")
 
     def __str__(self) -> str:
         return self.name
@@ -398,7 +401,7 @@ class ApprovalLimit(models.Model):
     An agent's own limit wins over their role's; without either, the setting's default.
     """
 
-    role = models.CharField(max_length=10, blank=True)
+    role = models.CharField(_("role"), max_length=10, blank=True, choices=Role.choices)
     agent = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -415,6 +418,8 @@ class ApprovalLimit(models.Model):
                 fields=["role"], condition=~models.Q(role=""), name="approval_limit_role_unique"
             ),
         ]
+        verbose_name = _("approval limit")
+        verbose_name_plural = _("approval limits")
 
 
 class AuditEntry(models.Model):
@@ -436,6 +441,8 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
 
 
 class WebhookDelivery(models.Model):
@@ -462,6 +469,8 @@ class WebhookDelivery(models.Model):
             )
         ]
         indexes = [models.Index(fields=["processed_at", "received_at"])]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
 
 
 class ConversationOrder(models.Model):

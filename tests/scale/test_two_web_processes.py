@@ -1,6 +1,8 @@
 """Scaled out for real: two web processes and a worker against one PostgreSQL and one Redis."""
 
 import asyncio
+import hashlib
+import hmac
 import http.cookiejar
 import json
 import os
@@ -54,6 +56,12 @@ def database_url():
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+SHOP = (
+    "from tresen.commerce.models import ShopConnection as S; "
+    "s = S.objects.create(name='Demo', provider='demo'); print(s.key, s.webhook_secret)"
+)
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory, database_url):
     # One cluster for the module: starting one takes ~20 s on two cores.
@@ -76,6 +84,7 @@ def cluster(tmp_path_factory, database_url):
     run("createagent", "--email", "lead@example.de", "--password", "pw-123456", "--role", "lead")
     token = run("token", "create", "--email", "lead@example.de").strip()
     chat_key = re.search(r"key (\S+)\.", run("inbox", "add-chat", "--name", "Chat"))[1]
+    shop_key, shop_secret = run("manage", "shell", "-c", SHOP).splitlines()[-1].split()
     ports = [_free_port(), _free_port()]
     processes = [
         subprocess.Popen([*tresen, "run", "--no-worker", "--port", str(port)], env=env)
@@ -86,7 +95,10 @@ def cluster(tmp_path_factory, database_url):
         for port in ports:
             wait_for_http(f"http://127.0.0.1:{port}/healthz")
         yield SimpleNamespace(
-            urls=[f"http://127.0.0.1:{port}" for port in ports], token=token, chat_key=chat_key
+            urls=[f"http://127.0.0.1:{port}" for port in ports],
+            token=token,
+            chat_key=chat_key,
+            shop=(shop_key, shop_secret),
         )
     finally:
         for process in processes:
@@ -208,3 +220,33 @@ def test_a_chat_crosses_processes_both_ways_over_redis(cluster):
     # Its own thread: where the browser tests ran, this thread has an event loop already.
     with ThreadPoolExecutor(1) as elsewhere:
         assert elsewhere.submit(asyncio.run, scenario()).result() == "Guten Tag!"
+
+
+def test_a_shop_webhook_on_either_process_is_stored_once_and_processed_by_the_worker(cluster):
+    from tresen.commerce.demo.payloads import order_to_json
+    from tresen.testing.commerce import order_data
+
+    key, secret = cluster.shop
+    body = json.dumps(
+        {"topic": "order.created", "order": order_to_json(order_data("NH-300300"))}
+    ).encode()
+    signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    answers = []
+    for base in cluster.urls:
+        request = urllib.request.Request(
+            f"{base}/commerce/webhooks/{key}/",
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", "X-Demo-Signature": signature},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answers.append(json.loads(response.read()))
+    assert [a["duplicate"] for a in answers] == [False, True]
+    assert answers[0]["stored"] == answers[1]["stored"]
+
+    deadline = time.monotonic() + 30
+    found = []
+    while time.monotonic() < deadline and not found:
+        _, found = _call("GET", f"{cluster.urls[1]}/api/v1/orders?number=NH-300300", cluster.token)
+        time.sleep(0.2)
+    assert [o["number"] for o in found] == ["NH-300300"]

@@ -99,3 +99,10 @@ def test_store_credit_is_not_money_back(agent, delivered):
     )
     assert refund.status == "completed" and refund.external_id.startswith("demo-credit-")
     assert Order.objects.get(pk=delivered.pk).refunded_total == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"), [("49,90", "49.90"), ("1.234,56", "1234.56"), ("12.5", "12.50")]
+)
+def test_amounts_are_read_as_agents_type_them(typed, amount):
+    assert services.amount_of(typed) == Decimal(amount)

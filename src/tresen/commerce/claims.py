@@ -32,14 +32,13 @@ from .models import (
     ClaimPhoto,
     ClaimReason,
     ClaimStatus,
-    ConversationOrder,
     FulfilmentStatus,
     ItemCondition,
     Order,
     OrderStatus,
 )
 from .registry import provider_for
-from .services import audit
+from .services import attach, audit
 from .texts import status_mail
 
 MAX_PHOTOS = 5
@@ -175,11 +174,7 @@ def start_claim(
             )
         claim.conversation_id = conversation_id or _open_conversation(claim, chosen, attachments)
         claim.save(update_fields=["conversation"])
-        ConversationOrder.objects.update_or_create(
-            conversation_id=claim.conversation_id,
-            number=order.number,
-            defaults={"order": order, "source": "request"},
-        )
+        attach(conversation_id=claim.conversation_id, order=order, source="request")
         ClaimEvent.objects.create(
             claim=claim,
             status=claim.status,

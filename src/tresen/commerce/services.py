@@ -31,8 +31,12 @@ log = logging.getLogger(__name__)
 
 
 def amount_of(value) -> Decimal:
+    """ "49,90", "1.234,56", "49.90" or a Decimal; German agents type commas."""
+    text = str(value).strip()
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
     try:
-        amount = Decimal(str(value).replace(",", ".").strip()).quantize(Decimal("0.01"))
+        amount = Decimal(text).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError) as error:
         raise ValidationError(f"not an amount: {value!r}") from error
     if amount <= 0:
@@ -80,7 +84,7 @@ def audit(
             **{k: str(v) for k, v in detail.items()},
         )
     publish_on_commit(
-        f"order.{outcome}" if outcome in ("failed",) else "order.changed",
+        "order.changed",
         actor=actor,
         order_id=order.pk,
         action=action,

@@ -17,4 +17,5 @@ mkdir -p bench/.work
     $PY bench/kb_quality.py --db sqlite --db postgres
     $PY bench/search_latency.py --db sqlite --db postgres
     $PY bench/chat_latency.py --mode embedded --mode scaled
+    $PY bench/commerce.py --db sqlite --db postgres -n 2000 --orders 100000
 } 2>&1 | tee bench/.work/run_all.log

@@ -284,3 +284,11 @@ def test_an_invoice_the_shop_cannot_hand_out_gets_a_page_that_says_so(
     response = anna.get(f"{path}?lang=en")
     assert response.status_code == 404
     assert "This invoice cannot be downloaded here" in response.content.decode()
+
+
+def test_the_order_page_reads_what_it_shows_once(anna, portal_shop, django_assert_max_num_queries):
+    # Session; the order, its items, shipments, events, invoices, refunds; claims with their
+    # items and history; claimed quantities; the chat widget's inbox. Was 19 with repeats.
+    with django_assert_max_num_queries(13):
+        page = anna.get(f"/account/orders/{portal_shop.a_old.pk}/?lang=en")
+    assert page.status_code == 200 and "NH-100002" in page.content.decode()

@@ -15,12 +15,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from tresen.core import clock
 
-from .models import Claim, Invoice, Order, PortalLink
+from .models import Claim, Invoice, Order, PortalLink, number_key
 from .sync import normal_email
 
 # A signed-in session lasts this long at most (shared computers in shops and libraries).
@@ -115,7 +115,7 @@ def sign_in_by_order(*, number: str, email_or_postcode: str) -> Order | None:
     given = (email_or_postcode or "").strip()
     if not number or not given:
         return None
-    candidates = Order.objects.filter(Q(number__iexact=number) | Q(number__iexact=f"#{number}"))
+    candidates = Order.objects.filter(number_key=number_key(number))
     for order in candidates.order_by("-placed_at", "pk")[:20]:
         if "@" in given:
             if _same(normal_email(given), order.email):
@@ -164,7 +164,14 @@ def orders_for(scope: Scope | None) -> QuerySet:
 
 
 def order_for(scope: Scope | None, pk: int) -> Order:
-    order = orders_for(scope).filter(pk=pk).first()
+    """The order with what its page shows read once (items, shipments and their events,
+    invoices, refunds)."""
+    order = (
+        orders_for(scope)
+        .filter(pk=pk)
+        .prefetch_related("items", "shipments__events", "invoices", "refunds")
+        .first()
+    )
     if order is None:
         raise Http404("no such order")
     return order

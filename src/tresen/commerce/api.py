@@ -12,7 +12,7 @@ from pydantic import ConfigDict, Field
 from tresen.core.actors import Actor
 
 from . import claims, selectors, services
-from .models import Claim, Order, Refund
+from .models import Claim, Order, Refund, number_key
 from .sync import normal_email
 
 router = Router(tags=["orders"])
@@ -181,7 +181,7 @@ def list_orders(request, query: Query[OrderQuery]):
     if query.email:
         orders = orders.filter(email=normal_email(query.email))
     if query.number:
-        orders = orders.filter(number__iexact=query.number.strip().lstrip("#"))
+        orders = orders.filter(number_key=number_key(query.number))
     return [_order_out(o) for o in orders.order_by("-placed_at")[: query.limit]]
 
 

@@ -3,7 +3,7 @@
 import logging
 
 from .base import ProviderError
-from .models import ConversationOrder, Order, ShopConnection
+from .models import ConversationOrder, Order, ShopConnection, number_key
 from .registry import provider_for
 from .sync import upsert_order
 
@@ -16,12 +16,14 @@ def link_numbers(*, conversation_id: int, numbers: list[str]) -> list[Conversati
     number no shop knows stays linked without an order (the card says so)."""
     links = []
     for number in dict.fromkeys(n.strip() for n in numbers[:MAX_NUMBERS] if n.strip()):
-        bare = number.lstrip("#")
-        order = Order.objects.filter(number__iexact=bare).order_by("-placed_at").first()
+        key = number_key(number)
+        order = Order.objects.filter(number_key=key).order_by("-placed_at").first()
         if order is None:
             order = _ask_shops(number)
         link, _ = ConversationOrder.objects.get_or_create(
-            conversation_id=conversation_id, number=number[:50], defaults={"order": order}
+            conversation_id=conversation_id,
+            number=number[:50],
+            defaults={"order": order},
         )
         if link.order_id is None and order is not None:
             link.order = order

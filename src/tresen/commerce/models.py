@@ -25,6 +25,12 @@ def _secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+def number_key(number: str) -> str:
+    """How order numbers are looked up: "#1001", "nh 128846" and "NH128846"-style typing
+    of one number meet, and an exact match uses the index."""
+    return "".join(ch for ch in (number or "") if ch not in "# \t").upper()[:50]
+
+
 class ShopConnection(models.Model):
     """One shop Tresen reads orders from and acts on; `provider` names its adapter."""
 
@@ -77,6 +83,7 @@ class Order(models.Model):
     connection = models.ForeignKey(ShopConnection, on_delete=models.CASCADE, related_name="orders")
     external_id = models.CharField(max_length=100)
     number = models.CharField(_("order number"), max_length=50)
+    number_key = models.CharField(max_length=50, default="", editable=False)
     # Linked when an identity with the order's email or phone exists; read-time matching by
     # email and phone covers customers who appear later.
     customer = models.ForeignKey(
@@ -115,7 +122,7 @@ class Order(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["number"]),
+            models.Index(fields=["number_key"]),
             models.Index(fields=["email", "-placed_at"]),
             models.Index(fields=["phone"]),
             models.Index(fields=["customer", "-placed_at"]),
@@ -124,6 +131,10 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs):
+        self.number_key = number_key(self.number)
+        super().save(*args, **kwargs)
 
     @property
     def is_shipped(self) -> bool:
@@ -480,6 +491,7 @@ class ConversationOrder(models.Model):
         "conversations.Conversation", on_delete=models.CASCADE, related_name="+"
     )
     number = models.CharField(max_length=50)
+    number_key = models.CharField(max_length=50, default="", db_index=True, editable=False)
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE)
     source = models.CharField(max_length=10, default="message")
     created_at = models.DateTimeField(default=clock.now)
@@ -490,6 +502,10 @@ class ConversationOrder(models.Model):
                 fields=["conversation", "number"], name="conversation_order_unique"
             )
         ]
+
+    def save(self, *args, **kwargs):
+        self.number_key = number_key(self.number)
+        super().save(*args, **kwargs)
 
 
 class PortalLink(models.Model):

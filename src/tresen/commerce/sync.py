@@ -111,7 +111,7 @@ def _upsert(connection, data: OrderData) -> Synced:
         _shop_refund(order, refund)
     refresh_refunded_total(order)
     if created:
-        ConversationOrder.objects.filter(number__iexact=order.number, order__isnull=True).update(
+        ConversationOrder.objects.filter(number_key=order.number_key, order__isnull=True).update(
             order=order
         )
     return Synced(order, "created" if created else "updated")

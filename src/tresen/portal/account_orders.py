@@ -47,6 +47,7 @@ def order(request, language: str, scope, pk: int):
     found = access.order_for(scope, pk)
     started = request.session.pop(STARTED, None)
     found_claims = claims_of(found)
+    open_items = claims.returnable(found)
     context = {
         "order": found,
         "status": order_status(found),
@@ -55,8 +56,8 @@ def order(request, language: str, scope, pk: int):
         "invoices": list(found.invoices.all()),
         "claims": found_claims,
         "started": next((c for c in found_claims if c.pk == started), None),
-        "can_return": not blocked(found, ClaimKind.RETURN),
-        "can_warranty": not blocked(found, ClaimKind.WARRANTY),
+        "can_return": not blocked(found, ClaimKind.RETURN, open_items),
+        "can_warranty": not blocked(found, ClaimKind.WARRANTY, open_items),
         "scope": scope,
     }
     return account_page(request, "portal/account/order.html", context, language)

@@ -67,7 +67,7 @@ def claims_of(order: Order) -> list[Claim]:
 
 def _shipment_entries(order: Order) -> list[Entry]:
     entries = []
-    for shipment in order.shipments.prefetch_related("events"):
+    for shipment in order.shipments.all():
         events = list(shipment.events.all())
         if shipment.shipped_at:
             carrier = " · ".join(
@@ -116,7 +116,7 @@ def timeline(order: Order, order_claims: list[Claim]) -> list[Entry]:
         # The shop reports no payment time: it follows the order.
         entries.append(Entry(order.placed_at, _("Paid"), show_time=False, state="done"))
     entries += _shipment_entries(order)
-    for refund in order.refunds.filter(status=RefundStatus.COMPLETED):
+    for refund in (r for r in order.refunds.all() if r.status == RefundStatus.COMPLETED):
         title = (
             _("Store credit issued") if refund.kind == RefundKind.STORE_CREDIT else _("Refunded")
         )
@@ -138,11 +138,14 @@ def timeline(order: Order, order_claims: list[Claim]) -> list[Entry]:
     return sorted(entries, key=lambda entry: entry.when)
 
 
-def blocked(order: Order, kind: str) -> str:
-    """Why a claim of this kind cannot start now, or "" (`claims.start_claim` decides)."""
+def blocked(order: Order, kind: str, open_items=None) -> str:
+    """Why a claim of this kind cannot start now, or "" (`claims.start_claim` decides).
+    `open_items`: `returnable(order)` when the caller has it already."""
     refused = refusal(order, kind)
     if refused:
         return refused
-    if not any(left > 0 for _item, left in returnable(order)):
+    if open_items is None:
+        open_items = returnable(order)
+    if not any(left > 0 for _item, left in open_items):
         return _("All items of this order are already part of a request.")
     return ""

@@ -28,7 +28,7 @@ from ..base import (
     WebhookEvent,
     WebhookRejected,
 )
-from ..models import FulfilmentStatus, Order, OrderStatus, PaymentStatus
+from ..models import FulfilmentStatus, Order, OrderStatus, PaymentStatus, number_key
 from . import documents
 
 SIGNATURE_HEADER = "x-demo-signature"
@@ -79,7 +79,8 @@ class DemoShop(ShopProvider):
         return as_data(self._order(external_id))
 
     def find_order(self, number: str) -> OrderData | None:
-        order = Order.objects.filter(connection=self.connection, number__iexact=number).first()
+        key = number_key(number)
+        order = Order.objects.filter(connection=self.connection, number_key=key).first()
         return as_data(order) if order else None
 
     # ---- actions -------------------------------------------------------------------------

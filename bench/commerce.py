@@ -826,12 +826,11 @@ def _queries(target_json: str) -> None:
 
     django.setup()
     from django.db import connection as db
-    from django.db.models import Q
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from tresen.commerce import access
-    from tresen.commerce.models import Order
+    from tresen.commerce.models import Order, number_key
 
     target = json.loads(target_json)
     pages: dict[str, list[str]] = {}
@@ -896,16 +895,17 @@ def _queries(target_json: str) -> None:
 
     history = access.orders_for(access.Scope(email=target["email"]))
     number = target["number"]
-    by_number = Order.objects.filter(Q(number__iexact=number) | Q(number__iexact=f"#{number}"))
     out["plans"] = {
         "history page (email scope)": plan(lambda: list(history[:20])),
         "history count": plan(history.count),
-        "sign-in lookup (number__iexact)": plan(
-            lambda: list(by_number.order_by("-placed_at", "pk")[:20])
+        "sign-in lookup (access.sign_in_by_order)": plan(
+            lambda: access.sign_in_by_order(number=number, email_or_postcode=target["email"])
         ),
-        # The same lookup links order numbers named in messages (commerce/linking.py).
+        # The same key links order numbers named in messages (commerce/linking.py).
         "order link by number (linking.py)": plan(
-            lambda: Order.objects.filter(number__iexact=number).order_by("-placed_at").first()
+            lambda: (
+                Order.objects.filter(number_key=number_key(number)).order_by("-placed_at").first()
+            )
         ),
     }
     print(json.dumps(out))

@@ -3,6 +3,8 @@ import shutil
 
 import pytest
 
+from tresen.testing.browser import settle
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Playwright's sync API keeps an event loop in this thread; the ORM calls in the tests are
 # plain synchronous setup, so Django's async guard does not apply to them.
@@ -42,6 +44,7 @@ def page(browser):
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
+    settle(page)
     context.close()
 
 

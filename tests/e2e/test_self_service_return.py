@@ -12,6 +12,7 @@ from tresen.commerce.base import InvoiceData, ShipmentData
 from tresen.commerce.models import Claim
 from tresen.commerce.sync import upsert_order
 from tresen.core import clock
+from tresen.testing.browser import settle
 from tresen.testing.commerce import make_connection, order_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,5 +91,7 @@ def test_customer_returns_an_item_and_sees_the_agents_approval(
     assert download.value.path().read_bytes().startswith(b"%PDF")
     subjects = [m["Subject"] for m in sink.received]
     assert any(claim.reference in s for s in subjects)
+    settle(page)
+    settle(agent_page)
     customer.close()
     agent_context.close()

@@ -138,6 +138,14 @@ if REDIS_URL:
         }
     }
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # Rate limits and cached counts hold across web processes, not per process.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "tresen",
+        }
+    }
     INSTALLED_APPS.append("django_rq")
 else:
     CHANNEL_LAYERS = {

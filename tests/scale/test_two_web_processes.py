@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -80,6 +81,10 @@ def cluster(tmp_path_factory, database_url):
             [*tresen, *args], env=env, check=True, capture_output=True, text=True, timeout=120
         ).stdout
 
+    import redis
+
+    # The test Redis database starts empty: rate limits and queues of earlier runs are gone.
+    redis.Redis.from_url(REDIS_URL).flushdb()
     run("migrate")
     run("createagent", "--email", "lead@example.de", "--password", "pw-123456", "--role", "lead")
     token = run("token", "create", "--email", "lead@example.de").strip()
@@ -250,3 +255,29 @@ def test_a_shop_webhook_on_either_process_is_stored_once_and_processed_by_the_wo
         _, found = _call("GET", f"{cluster.urls[1]}/api/v1/orders?number=NH-300300", cluster.token)
         time.sleep(0.2)
     assert [o["number"] for o in found] == ["NH-300300"]
+
+
+def _link_request(base: str, email: str) -> int:
+    """One "email me a sign-in link" attempt through the portal's form; the HTTP status."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/account/?lang=en", timeout=10).read().decode()
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    form = {"csrfmiddlewaretoken": csrf, "form": "link", "lang": "en", "email": email}
+    request = urllib.request.Request(
+        f"{base}/account/",
+        data=urllib.parse.urlencode(form).encode(),
+        headers={"Referer": f"{base}/account/"},
+    )
+    try:
+        return opener.open(request, timeout=10).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_portal_sign_in_attempts_count_across_web_processes(cluster):
+    email = f"{uuid.uuid4().hex[:8]}@example.org"
+    statuses = [_link_request(cluster.urls[i % 2], email) for i in range(11)]
+    # Ten an hour per address (TRESEN_PORTAL_ATTEMPTS_PER_HOUR), wherever they land.
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429

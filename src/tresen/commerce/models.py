@@ -251,7 +251,6 @@ class ClaimStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-CLAIM_FINAL = (ClaimStatus.REFUNDED, ClaimStatus.REPLACED, ClaimStatus.REJECTED)
 # Where each status may lead; anything else is refused.
 CLAIM_NEXT = {
     ClaimStatus.REQUESTED: (ClaimStatus.APPROVED, ClaimStatus.REJECTED),
@@ -317,10 +316,6 @@ class Claim(models.Model):
     def reference(self) -> str:
         prefix = {"return": "R", "exchange": "U", "warranty": "G"}[self.kind]
         return f"{prefix}-{self.pk:06d}"
-
-    @property
-    def is_final(self) -> bool:
-        return self.status in CLAIM_FINAL
 
     @property
     def next_statuses(self) -> tuple[str, ...]:

@@ -204,6 +204,11 @@ TRESEN_AGENT_REFUND_LIMIT = os.environ.get("TRESEN_AGENT_REFUND_LIMIT", "200")
 # Self-service portal: sign-in links live this long; sign-in attempts per address and hour.
 TRESEN_PORTAL_LINK_MINUTES = int(os.environ.get("TRESEN_PORTAL_LINK_MINUTES", 30))
 TRESEN_PORTAL_ATTEMPTS_PER_HOUR = int(os.environ.get("TRESEN_PORTAL_ATTEMPTS_PER_HOUR", 10))
+# Shopware 6 app: its name in the store and the secret the store gave the app (empty: the
+# registration endpoints answer 404); the development manifest carries the secret itself.
+TRESEN_SHOPWARE_APP_NAME = os.environ.get("TRESEN_SHOPWARE_APP_NAME", "TresenSupport")
+TRESEN_SHOPWARE_APP_SECRET = os.environ.get("TRESEN_SHOPWARE_APP_SECRET", "")
+TRESEN_SHOPWARE_APP_DEV_MANIFEST = os.environ.get("TRESEN_SHOPWARE_APP_DEV_MANIFEST", "") == "1"
 # Where customers reach Tresen: links in mails (sign-in, return labels) start with it.
 TRESEN_PUBLIC_URL = os.environ.get("TRESEN_PUBLIC_URL", "http://127.0.0.1:8000")
 # Days after delivery (else after the order) within which returns and warranty claims start.

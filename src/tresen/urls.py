@@ -16,6 +16,7 @@ urlpatterns = [
     path("customers/", include("tresen.customers.urls")),
     path("chat/", include("tresen.channels.webchat.urls")),
     path("workspace/kb/", include("tresen.knowledge.urls")),
+    path("commerce/shopware/", include("tresen.commerce.shopware.urls")),
     path("commerce/", include("tresen.commerce.urls")),
     path("", include("tresen.portal.urls")),
     path("admin/", admin.site.urls),

@@ -4,15 +4,14 @@ It behaves like a shop system would (refusing to cancel a shipped order, refundi
 what is left) so the workspace and portal can be tried without a real shop.
 """
 
-import hmac
 import uuid
 from decimal import Decimal
-from hashlib import sha256
 
 from django.utils import formats
 
 from tresen.core import clock
 
+from .. import signatures
 from ..base import (
     Address,
     InvoiceData,
@@ -26,9 +25,9 @@ from ..base import (
     ShipmentEventData,
     ShopProvider,
     WebhookEvent,
-    WebhookRejected,
 )
 from ..models import FulfilmentStatus, Order, OrderStatus, PaymentStatus, number_key
+from ..signatures import hmac_hex
 from . import documents
 
 SIGNATURE_HEADER = "x-demo-signature"
@@ -57,10 +56,13 @@ class DemoShop(ShopProvider):
     # ---- webhooks: the demo shop signs an OrderData-shaped JSON body (used by benchmarks) ----
 
     def verify_webhook(self, headers, body) -> None:
-        sent = next((v for k, v in headers.items() if k.lower() == SIGNATURE_HEADER), "")
-        expected = hmac.new(self.connection.webhook_secret.encode(), body, sha256).hexdigest()
-        if not sent or not hmac.compare_digest(sent, expected):
-            raise WebhookRejected("the demo shop's signature does not match")
+        signatures.verify(
+            headers,
+            body,
+            name=SIGNATURE_HEADER,
+            secret=self.connection.webhook_secret,
+            sign=hmac_hex,
+        )
 
     def webhook_topic(self, headers, payload) -> str:
         return str(payload.get("topic", "order.updated"))

@@ -11,8 +11,6 @@ Settings (read here, with defaults): TRESEN_SHOPWARE_APP_NAME, TRESEN_SHOPWARE_A
 the manifest, for a private or development install; a store app gets it from the store).
 """
 
-import hashlib
-import hmac
 import json
 import secrets
 import time
@@ -24,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 
 from ..models import ShopConnection
+from ..signatures import hmac_hex, matches
 
 APP_SIGNATURE = "shopware-app-signature"
 SHOP_SIGNATURE = "shopware-shop-signature"
@@ -103,19 +102,13 @@ class Registration:
     proof: str
 
 
-def sign(secret: str, message: str | bytes) -> str:
-    data = message.encode() if isinstance(message, str) else message
-    return hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
-
-
 def _matches(sent: str, secret: str, message: str | bytes) -> bool:
-    sent = (sent or "").strip().lower()
-    return bool(sent) and hmac.compare_digest(sent.encode(), sign(secret, message).encode())
+    return matches(sent, hmac_hex(secret, message))
 
 
 def proof(shop_id: str, shop_url: str) -> str:
     """What shows the shop Tresen holds the app secret: HMAC(shopId + shopUrl + appName)."""
-    return sign(app_secret(), shop_id + shop_url + app_name())
+    return hmac_hex(app_secret(), shop_id + shop_url + app_name())
 
 
 def new_shop_secret() -> str:

@@ -4,9 +4,6 @@ Webhooks must be created with API version "WP REST API Integration v3": their bo
 the same order JSON the REST API returns.
 """
 
-import base64
-import hashlib
-import hmac
 import re
 from decimal import Decimal
 from urllib.parse import quote, urlencode
@@ -14,6 +11,7 @@ from urllib.parse import quote, urlencode
 from tresen.core import clock
 from tresen.lib import http
 
+from .. import signatures
 from ..base import (
     Address,
     NotSupported,
@@ -22,8 +20,8 @@ from ..base import (
     RefundData,
     ShopProvider,
     WebhookEvent,
-    WebhookRejected,
 )
+from ..signatures import header, hmac_base64
 from . import mapping
 
 SIGNATURE = "x-wc-webhook-signature"
@@ -31,15 +29,6 @@ TOPIC = "x-wc-webhook-topic"
 DELIVERY = "x-wc-webhook-delivery-id"
 FOLLOWED = ("order.created", "order.updated", "order.restored")
 _PING = re.compile(rb"webhook_id=\d+")
-
-
-def header(headers: dict[str, str], name: str) -> str:
-    name = name.lower()
-    return next((v for k, v in headers.items() if k.lower() == name), "")
-
-
-def sign(secret: str, body: bytes) -> str:
-    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
 class WooCommerce(ShopProvider):
@@ -53,12 +42,9 @@ class WooCommerce(ShopProvider):
         return not header(headers, SIGNATURE) and bool(_PING.fullmatch(body.strip()))
 
     def verify_webhook(self, headers, body) -> None:
-        sent = header(headers, SIGNATURE).strip()
-        if not sent:
-            raise WebhookRejected("the X-WC-Webhook-Signature header is missing")
-        expected = sign(self.connection.webhook_secret, body)
-        if not hmac.compare_digest(sent.encode(), expected.encode()):
-            raise WebhookRejected("the WooCommerce signature does not match the webhook secret")
+        signatures.verify(
+            headers, body, name=SIGNATURE, secret=self.connection.webhook_secret, sign=hmac_base64
+        )
 
     def webhook_topic(self, headers, payload) -> str:
         return header(headers, TOPIC) or "unknown"

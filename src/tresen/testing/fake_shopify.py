@@ -12,14 +12,13 @@ import hmac
 import itertools
 import json
 import re
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
+from .json_api import Answer, JsonApiServer
+from .json_api import Recorded as JsonRecorded
 from .shared import DATA
 
 FIXTURES = DATA / "commerce/payloads-shopify-python-api-fixtures/test/fixtures"
@@ -64,15 +63,14 @@ class Recorded:
     body: object = None
 
 
-class FakeShopify:
+class FakeShopify(JsonApiServer):
     def __init__(self, token: str = TOKEN, fixtures: Path = FIXTURES):
+        super().__init__()
         self.token = token
-        self.requests: list[Recorded] = []
         self.orders: dict[int, dict] = {}
         self.transactions: dict[int, list[dict]] = {}
         self._failures: list[tuple[int, dict]] = []
         self._ids = itertools.count(900_000_001)
-        self._lock = threading.Lock()
         order = fixture("order.json", fixtures)["order"]
         self.add_order(order, fixture("transactions.json", fixtures))
 
@@ -114,35 +112,18 @@ class FakeShopify:
 
     # ---- the server ----------------------------------------------------------------------
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+    def record(self, request: JsonRecorded) -> Recorded:
+        query = {k: v[0] for k, v in request.query.items()}
+        return Recorded(request.method, request.path, query, request.headers, request.json)
 
-    def __enter__(self) -> "FakeShopify":
-        fake = self
-
-        class Handler(_Handler):
-            shop = fake
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def answer(self, request: Recorded) -> tuple[int, dict]:
-        with self._lock:
-            self.requests.append(request)
-            if self._failures:
-                return self._failures.pop(0)
-            if request.headers.get("x-shopify-access-token") != self.token:
-                return 401, {"errors": REFUSED_LOGIN}
-            return self._route(request)
+    def answer(self, request: Recorded) -> Answer:
+        if self._failures:
+            status, body = self._failures.pop(0)
+        elif request.headers.get("x-shopify-access-token") != self.token:
+            status, body = 401, {"errors": REFUSED_LOGIN}
+        else:
+            status, body = self._route(request)
+        return Answer(status, body, {"Retry-After": "2.0"} if status == 429 else {})
 
     def _route(self, request: Recorded) -> tuple[int, dict]:
         found = re.fullmatch(r"/admin/api/[\w-]+/(.+)\.json", request.path)
@@ -261,36 +242,3 @@ class FakeShopify:
         }
         self.transactions[order["id"]].append(made)
         return made
-
-
-class _Handler(BaseHTTPRequestHandler):
-    shop: FakeShopify
-
-    def _serve(self) -> None:
-        split = urlsplit(self.path)
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        try:
-            body = json.loads(raw) if raw else None
-        except ValueError:
-            body = raw
-        request = Recorded(
-            method=self.command,
-            path=split.path,
-            query={k: v[0] for k, v in parse_qs(split.query).items()},
-            headers={k.lower(): v for k, v in self.headers.items()},
-            body=body,
-        )
-        status, answer = self.shop.answer(request)
-        data = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        if status == 429:
-            self.send_header("Retry-After", "2.0")
-        self.end_headers()
-        self.wfile.write(data)
-
-    do_GET = do_POST = do_PUT = do_DELETE = _serve
-
-    def log_message(self, *args) -> None:
-        pass  # quiet test output

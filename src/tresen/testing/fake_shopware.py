@@ -11,7 +11,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from .fake_woocommerce import Answer, JsonApiServer
+from .json_api import Answer, JsonApiServer
 
 # What a ShopConnection needs in `credentials` to get a token from this fake.
 CREDENTIALS = {"client_id": "SWIATESTCLIENT", "client_secret": "test-client-secret"}
@@ -78,8 +78,9 @@ class FakeShopware(JsonApiServer):
         with self._lock:
             self.tokens.clear()
 
-    def answer(self, method, path, query, headers, body) -> Answer:
-        body = body if isinstance(body, dict) else {}
+    def answer(self, request) -> Answer:
+        method, path, headers = request.method, request.path, request.headers
+        body = request.json if isinstance(request.json, dict) else {}
         if path == "/api/oauth/token" and method == "POST":
             return self._token(body)
         bearer = (headers.get("authorization") or "").removeprefix("Bearer ")

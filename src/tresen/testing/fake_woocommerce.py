@@ -1,20 +1,17 @@
 """A local WooCommerce REST API v3 for tests, and WooCommerce's way of signing webhooks.
 
 It answers like a real shop would (its error JSON, its status codes), records every request,
-and keeps orders in memory. `JsonApiServer` is the scaffolding the Shopware fake shares.
+and keeps orders in memory.
 """
 
 import base64
 import copy
 import hashlib
 import hmac
-import http.server
-import json
-import threading
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from urllib.parse import parse_qs, urlsplit
+
+from .json_api import Answer, JsonApiServer
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -33,73 +30,6 @@ def webhook_headers(secret: str, body: bytes, topic: str, delivery_id: str = "1"
         "X-WC-Webhook-ID": "7",
         "X-WC-Webhook-Delivery-ID": delivery_id,
     }
-
-
-@dataclass
-class Recorded:
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    json: object = None
-
-
-@dataclass
-class Answer:
-    status: int
-    body: object = field(default_factory=dict)
-
-
-class JsonApiServer:
-    """A ThreadingHTTPServer on 127.0.0.1 in a daemon thread; subclasses implement
-    `answer(method, path, query, headers, body) -> Answer`, called under one lock."""
-
-    def __init__(self) -> None:
-        self.requests: list[Recorded] = []
-        self._lock = threading.Lock()
-        fake = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def _serve(self) -> None:
-                parts = urlsplit(self.path)
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                try:
-                    body = json.loads(raw) if raw else None
-                except ValueError:
-                    body = raw.decode(errors="replace")
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                query = parse_qs(parts.query)
-                with fake._lock:
-                    fake.requests.append(Recorded(self.command, parts.path, query, headers, body))
-                    answer = fake.answer(self.command, parts.path, query, headers, body)
-                data = json.dumps(answer.body).encode() if answer.body is not None else b""
-                self.send_response(answer.status)
-                self.send_header("Content-Type", "application/json; charset=UTF-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
-
-            def log_message(self, *args) -> None:  # quiet test output
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-
-    def answer(self, method, path, query, headers, body) -> Answer:
-        raise NotImplementedError
-
-    def __enter__(self):
-        # A short poll keeps shutdown (once per test) quick.
-        poll = {"poll_interval": 0.02}
-        threading.Thread(target=self.server.serve_forever, kwargs=poll, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def _error(status: int, code: str, message: str) -> Answer:
@@ -127,7 +57,9 @@ class FakeWooCommerce(JsonApiServer):
         self.mailed: list[str] = []
         self._next_id = 9000
 
-    def answer(self, method, path, query, headers, body) -> Answer:
+    def answer(self, request) -> Answer:
+        method, path, query, headers = request.method, request.path, request.query, request.headers
+        body = request.json
         pair = f"{CREDENTIALS['consumer_key']}:{CREDENTIALS['consumer_secret']}"
         expected = "Basic " + base64.b64encode(pair.encode()).decode()
         if headers.get("authorization") != expected:

@@ -47,6 +47,11 @@ class Address:
     def as_dict(self) -> dict[str, str]:
         return {k: v for k, v in self.__dict__.items() if v}
 
+    @classmethod
+    def of(cls, data: dict | None) -> "Address":
+        """From a stored `as_dict()` (unknown keys of older rows are left out)."""
+        return cls(**{k: v for k, v in (data or {}).items() if k in cls.__dataclass_fields__})
+
 
 @dataclass(frozen=True)
 class ItemData:

@@ -22,7 +22,7 @@ from tresen.core.events import publish_on_commit
 from tresen.core.transactions import atomic_with_retry
 from tresen.lib import mime
 
-from .base import NotSupported, ProviderError, ReturnRequestData
+from .base import Address, NotSupported, ProviderError, ReturnRequestData
 from .models import (
     CLAIM_NEXT,
     Claim,
@@ -296,7 +296,7 @@ def send_label(*, claim: Claim, agent) -> Claim:
         items=tuple((ci.order_item.external_id, ci.quantity) for ci in claim.items.all()),
         reason=claim.reason,
         customer_name=order.customer_name,
-        return_address=order.shipping_address and _address(order.shipping_address),
+        return_address=Address.of(order.shipping_address),
     )
     try:
         label = provider_for(order.connection).return_label(request)
@@ -322,12 +322,6 @@ def send_label(*, claim: Claim, agent) -> Claim:
     claim.instructions = label.instructions
     claim.save(update_fields=["label", "label_url", "label_tracking_number", "instructions"])
     return _move(claim, ClaimStatus.LABEL_SENT, actor)
-
-
-def _address(data: dict):
-    from .base import Address
-
-    return Address(**{k: v for k, v in data.items() if k in Address.__dataclass_fields__})
 
 
 def reject(*, claim: Claim, agent, note: str) -> Claim:

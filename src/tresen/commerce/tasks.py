@@ -2,6 +2,8 @@ import logging
 
 from django_tasks import task
 
+from .approvals import notify
+from .linking import link_numbers
 from .models import WebhookDelivery
 from .webhooks import process, unprocessed
 
@@ -28,13 +30,9 @@ def sweep_webhooks() -> int:
 
 @task()
 def link_orders(conversation_id: int, numbers: list[str]) -> None:
-    from .linking import link_numbers
-
     link_numbers(conversation_id=conversation_id, numbers=numbers)
 
 
 @task()
 def notify_leads(refund_id: int) -> int:
-    from .approvals import notify
-
     return notify(refund_id)

@@ -68,8 +68,8 @@ def order_from_json(data: dict) -> OrderData:
     return OrderData(
         **{
             **data,
-            "shipping_address": Address(**data.get("shipping_address") or {}),
-            "billing_address": Address(**data.get("billing_address") or {}),
+            "shipping_address": Address.of(data.get("shipping_address")),
+            "billing_address": Address.of(data.get("billing_address")),
             "items": tuple(ItemData(**_typed(i)) for i in data.get("items", ())),
             "shipments": shipments,
             "invoices": tuple(InvoiceData(**_typed(i)) for i in data.get("invoices", ())),

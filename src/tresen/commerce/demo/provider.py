@@ -5,6 +5,7 @@ what is left) so the workspace and portal can be tried without a real shop.
 """
 
 import uuid
+from dataclasses import replace
 from decimal import Decimal
 
 from django.utils import formats
@@ -29,6 +30,7 @@ from ..base import (
 from ..models import FulfilmentStatus, Order, OrderStatus, PaymentStatus, number_key
 from ..signatures import hmac_hex
 from . import documents
+from .payloads import order_from_json
 
 SIGNATURE_HEADER = "x-demo-signature"
 
@@ -68,8 +70,6 @@ class DemoShop(ShopProvider):
         return str(payload.get("topic", "order.updated"))
 
     def parse_webhook(self, topic, payload) -> WebhookEvent | None:
-        from .payloads import order_from_json
-
         if topic not in ("order.created", "order.updated"):
             return None
         order = order_from_json(payload["order"])
@@ -169,8 +169,8 @@ def as_data(order: Order, **changes) -> OrderData:
         subtotal=order.subtotal,
         shipping_total=order.shipping_total,
         tax_total=order.tax_total,
-        shipping_address=Address(**order.shipping_address),
-        billing_address=Address(**order.billing_address),
+        shipping_address=Address.of(order.shipping_address),
+        billing_address=Address.of(order.billing_address),
         language=order.language,
         cancelled_at=order.cancelled_at,
         items=tuple(
@@ -208,6 +208,4 @@ def as_data(order: Order, **changes) -> OrderData:
     )
     if not changes:
         return data
-    from dataclasses import replace
-
     return replace(data, **changes)

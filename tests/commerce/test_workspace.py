@@ -5,7 +5,7 @@ from tresen.commerce.linking import link_numbers
 from tresen.commerce.models import ConversationOrder, Refund
 from tresen.conversations.services import record_analysis
 from tresen.core.actors import SYSTEM
-from tresen.testing.factories import make_conversation, receive
+from tresen.testing.factories import make_agent, make_conversation, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +95,24 @@ def test_the_card_offers_only_what_the_shop_system_can_do(client, agent, inbox):
     page = client.get(reverse("commerce:card", args=[conversation.pk])).content.decode()
     assert f"/commerce/orders/{order.pk}/cancel/" in page
     assert f"/commerce/orders/{order.pk}/refund/" not in page
+
+
+def test_a_claim_step_is_confirmed_in_the_agents_language(client, delivered, mailbox):
+    from tresen.commerce.claims import start_claim
+    from tresen.core.actors import Actor
+
+    item = delivered.items.get(sku="SYLT-40")
+    claim = start_claim(
+        order=delivered,
+        kind="return",
+        reason="size",
+        lines=[(item.pk, 1)],
+        actor=Actor.customer(None, "K"),
+    )
+    client.force_login(make_agent(email="tom@shop.example", language="en"))
+    page = client.post(
+        f"/commerce/claims/{claim.pk}/approve/",
+        {"conversation": claim.conversation_id},
+        follow=True,
+    )
+    assert "Approved." in page.content.decode()

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from tresen.conversations.models import Conversation
@@ -35,15 +36,18 @@ def _back(request):
     return redirect(reverse("commerce:approvals"))
 
 
-def _run(request, action, done: str):
+def _run(request, action, done):
+    """Runs an order action and says how it went: `done` is the message, or makes the
+    (level, message) from what the action returned."""
     try:
-        action()
+        result = action()
     except ValidationError as error:
         flash.error(request, "; ".join(error.messages))
     except (PermissionDenied, ProviderError) as error:
         flash.error(request, str(error))
     else:
-        flash.success(request, done)
+        level, text = done(result) if callable(done) else (flash.SUCCESS, str(done))
+        flash.add_message(request, level, text)
     return _back(request)
 
 
@@ -83,10 +87,9 @@ def refund(request, pk: int):
     order = _order(pk)
     claim_id = request.POST.get("claim", "")
     claim = get_object_or_404(Claim, pk=claim_id, order=order) if claim_id.isdigit() else None
-    result = {}
-
-    def act():
-        result["refund"] = services.request_refund(
+    return _run(
+        request,
+        lambda: services.request_refund(
             order=order,
             amount=request.POST.get("amount", ""),
             kind=request.POST.get("kind", RefundKind.REFUND),
@@ -94,28 +97,25 @@ def refund(request, pk: int):
             agent=request.user,
             conversation_id=_conversation_id(request),
             claim=claim,
-        )
+        ),
+        _refund_outcome,
+    )
 
-    response = _run(request, act, "")
-    made = result.get("refund")
-    if made is not None:
-        # Replace the generic success with what actually happened.
-        list(flash.get_messages(request))
-        texts = {
-            "completed": _("Refund of %(amount)s %(currency)s made."),
-            "awaiting_approval": _(
-                "%(amount)s %(currency)s is above your limit: a lead has been asked to approve."
-            ),
-            "failed": _("The shop refused the refund: %(error)s"),
-        }
-        text = texts.get(made.status, "%(amount)s") % {
-            "amount": made.amount,
-            "currency": made.currency,
-            "error": made.error,
-        }
-        level = flash.ERROR if made.status == "failed" else flash.SUCCESS
-        flash.add_message(request, level, text)
-    return response
+
+def _refund_outcome(made: Refund) -> tuple[int, str]:
+    texts = {
+        "completed": _("Refund of %(amount)s %(currency)s made."),
+        "awaiting_approval": _(
+            "%(amount)s %(currency)s is above your limit: a lead has been asked to approve."
+        ),
+        "failed": _("The shop refused the refund: %(error)s"),
+    }
+    text = texts.get(made.status, "%(amount)s") % {
+        "amount": made.amount,
+        "currency": made.currency,
+        "error": made.error,
+    }
+    return (flash.ERROR if made.status == "failed" else flash.SUCCESS), text
 
 
 @login_required
@@ -202,11 +202,23 @@ def start_return(request, pk: int):
 
 
 CLAIM_STEPS = {
-    "approve": (lambda c, a, n: claims.approve(claim=c, agent=a, note=n), _("Approved.")),
-    "reject": (lambda c, a, n: claims.reject(claim=c, agent=a, note=n), _("Rejected.")),
-    "received": (lambda c, a, n: claims.mark_received(claim=c, agent=a, note=n), _("Received.")),
-    "replaced": (lambda c, a, n: claims.mark_replaced(claim=c, agent=a, note=n), _("Replaced.")),
-    "label": (lambda c, a, n: claims.send_label(claim=c, agent=a), _("Label requested.")),
+    "approve": (
+        lambda c, a, n: claims.approve(claim=c, agent=a, note=n),
+        gettext_lazy("Approved."),
+    ),
+    "reject": (lambda c, a, n: claims.reject(claim=c, agent=a, note=n), gettext_lazy("Rejected.")),
+    "received": (
+        lambda c, a, n: claims.mark_received(claim=c, agent=a, note=n),
+        gettext_lazy("Received."),
+    ),
+    "replaced": (
+        lambda c, a, n: claims.mark_replaced(claim=c, agent=a, note=n),
+        gettext_lazy("Replaced."),
+    ),
+    "label": (
+        lambda c, a, n: claims.send_label(claim=c, agent=a),
+        gettext_lazy("Label requested."),
+    ),
 }
 
 
@@ -218,7 +230,7 @@ def claim_step(request, pk: int, step: str):
         raise Http404
     action, done = CLAIM_STEPS[step]
     note = request.POST.get("note", "")
-    return _run(request, lambda: action(claim, request.user, note), str(done))
+    return _run(request, lambda: action(claim, request.user, note), done)
 
 
 @login_required

@@ -1,7 +1,5 @@
 """The self-service forms: the two ways to sign in, and a return or warranty request."""
 
-import re
-
 import email_validator
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,9 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tresen.commerce.models import ClaimKind, ClaimReason, ItemCondition
 
-from .forms import new_token
+from .forms import checked_token, new_token
 
-TOKEN = re.compile(r"^[0-9a-f]{32}$")
 WARRANTY_REASONS = ("defect", "damaged", "not_as_described", "other")
 
 
@@ -98,9 +95,7 @@ class ClaimForm(forms.Form):
         return [(item, left, self[f"qty_{item.pk}"]) for item, left in self.lines]
 
     def clean_token(self) -> str:
-        value = (self.cleaned_data.get("token") or "").strip().lower()
-        # A tampered or missing token gets a fresh one: this post still counts once.
-        return value if TOKEN.match(value) else new_token()
+        return checked_token(self.cleaned_data.get("token"))
 
     def chosen_lines(self) -> list[tuple[int, int]]:
         return [

@@ -15,6 +15,13 @@ def new_token() -> str:
     return uuid.uuid4().hex
 
 
+def checked_token(value: str) -> str:
+    """A form's idempotency id; a tampered or missing one gets a fresh one, so the post
+    still counts once."""
+    value = (value or "").strip().lower()
+    return value if TOKEN.match(value) else new_token()
+
+
 class ContactForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.CharField(label=_("Email address"), max_length=254)
@@ -58,9 +65,7 @@ class ContactForm(forms.Form):
         return value
 
     def clean_token(self) -> str:
-        value = self.cleaned_data["token"].strip().lower()
-        # A tampered or missing id gets a fresh one: the post still counts once.
-        return value if TOKEN.match(value) else new_token()
+        return checked_token(self.cleaned_data["token"])
 
     @property
     def is_spam(self) -> bool:

@@ -59,11 +59,8 @@ def returnable(order: Order) -> list[tuple]:
 
 def window_closes(order: Order, kind: str):
     """The last day a claim of this kind can be started: from delivery, else from the order."""
-    days = (
-        settings.TRESEN_WARRANTY_DAYS
-        if kind == ClaimKind.WARRANTY
-        else (settings.TRESEN_RETURN_DAYS)
-    )
+    warranty = kind == ClaimKind.WARRANTY
+    days = settings.TRESEN_WARRANTY_DAYS if warranty else settings.TRESEN_RETURN_DAYS
     delivered = [s.delivered_at for s in order.shipments.all() if s.delivered_at]
     start = max(delivered) if delivered else order.placed_at
     return start + timedelta(days=days)
@@ -123,6 +120,12 @@ def _photo(upload) -> InboundAttachment:
     return InboundAttachment(upload.name[:200] or "photo", kind, content)
 
 
+def _replayed(order: Order, request_key: str | None) -> Claim | None:
+    if not request_key:
+        return None
+    return Claim.objects.filter(request_key=request_key, order=order).first()
+
+
 def start_claim(
     *,
     order: Order,
@@ -139,20 +142,17 @@ def start_claim(
 ) -> Claim:
     """Opens a claim for `lines` ((item id, quantity)); a request key seen before returns
     the claim it made. Without a conversation, the request opens one for the team."""
-    if request_key:
-        existing = Claim.objects.filter(request_key=request_key, order=order).first()
-        if existing is not None:
-            return existing
+    # A repeated request is answered before its items are checked: they are claimed now.
+    if (replayed := _replayed(order, request_key)) is not None:
+        return replayed
     chosen = _check(order, kind, reason, condition, lines, description, photos)
     attachments = tuple(_photo(p) for p in photos)
     language = language if language in ("de", "en") else "de"
 
     def work() -> Claim:
         # Again inside the transaction: a concurrent twin finds the winner's claim on retry.
-        if request_key:
-            existing = Claim.objects.filter(request_key=request_key, order=order).first()
-            if existing is not None:
-                return existing
+        if (replayed := _replayed(order, request_key)) is not None:
+            return replayed
         claim = Claim.objects.create(
             order=order,
             kind=kind,

@@ -3,10 +3,12 @@ timeline) and invoices. They leave from the shop's email inbox like every other 
 
 from email.utils import formataddr
 
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tresen.channels.base import DeliveryError
 from tresen.channels.email.outbound import connection, shop_sender
 
 from .base import NotSupported, ProviderError
@@ -16,8 +18,6 @@ from .registry import provider_for
 
 def send(*, to: str, subject: str, text: str, attachments=()) -> None:
     """Raises ProviderError when no mail can leave (no inbox, no SMTP)."""
-    from tresen.channels.base import DeliveryError
-
     try:
         sender = shop_sender()
         mail = EmailMessage(
@@ -65,16 +65,14 @@ def mail_invoice(order: Order) -> None:
         text = _(
             "Hello %(name)s,\n\nas requested, your invoice for order %(order)s is attached."
             "\n\nKind regards\n%(shop)s"
-        ) % {"name": order.customer_name or "", "order": order.number, "shop": shop_name()}
+        ) % {
+            "name": order.customer_name or "",
+            "order": order.number,
+            "shop": settings.TRESEN_SHOP_NAME,
+        }
     send(
         to=order.email,
         subject=subject,
         text=text,
         attachments=[(f"{invoice.number}.pdf", pdf, "application/pdf")],
     )
-
-
-def shop_name() -> str:
-    from django.conf import settings
-
-    return settings.TRESEN_SHOP_NAME

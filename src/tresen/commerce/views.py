@@ -1,5 +1,7 @@
 """The order card beside a conversation and the actions on it, for agents."""
 
+from io import BytesIO
+
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -242,8 +244,6 @@ def invoice_download(request, pk: int, invoice_pk: int):
         pdf = invoice_pdf(order, invoice)
     except ProviderError as error:
         raise Http404(error.reason) from error
-    from io import BytesIO
-
     return FileResponse(BytesIO(pdf), as_attachment=True, filename=f"{invoice.number}.pdf")
 
 
